@@ -1,0 +1,61 @@
+"""Conv2D: a 2-D convolution (really a cross-correlation, as in every deep-learning library)."""
+import numpy as np
+
+from ..im2col import col2im, im2col, output_size
+from .base import Layer, init_weights
+
+
+class Conv2D(Layer):
+    """F filters of size kh x kw slid over NHWC images, computed as im2col + one matrix multiply.
+
+    Parameters:
+    - W: (kh, kw, C, F), the layout Keras uses; reshaped to (kh*kw*C, F) it multiplies im2col rows
+    - b: (F,)
+
+    Shapes:
+    - x: (N, H, W, C)  ->  out: (N, Ho, Wo, F), with Ho = (H + 2*padding - kh) // stride + 1
+
+    Notes:
+        out[n, i, j, f] = b[f] + sum_{a, b, c} x_pad[n, i*s + a, j*s + b, c] * W[a, b, c, f]
+
+        With X = im2col(x) of shape (M, K), M = N*Ho*Wo, K = kh*kw*C, and Wm = W as (K, F):
+            out = X @ Wm + b
+        so the backward pass is that of a dense layer, followed by col2im:
+            dWm = X.T @ dout,   db = sum of dout over M,   dX = dout @ Wm.T,   dx = col2im(dX)
+    """
+
+    def __init__(self, in_channels, filters, kernel_size, stride=1, padding=0, name="conv",
+                 rng=None, dtype=np.float32):
+        super().__init__(name)
+        kh, kw = (kernel_size, kernel_size) if np.isscalar(kernel_size) else tuple(kernel_size)
+        self.in_channels, self.filters = in_channels, filters
+        self.kernel_size, self.stride, self.padding = (kh, kw), stride, padding
+        fan_in, fan_out = kh * kw * in_channels, kh * kw * filters
+        self.params["W"] = init_weights((kh, kw, in_channels, filters), fan_in, fan_out, "he", rng, dtype)
+        self.params["b"] = np.zeros(filters, dtype=dtype)
+
+    def forward(self, x, training=False):
+        n, h, w, c = x.shape
+        if c != self.in_channels:
+            raise ValueError(f"{self.name}: expected {self.in_channels} input channels, got {c}")
+        kh, kw = self.kernel_size
+        ho = output_size(h, kh, self.stride, self.padding)
+        wo = output_size(w, kw, self.stride, self.padding)
+        cols = im2col(x, kh, kw, self.stride, self.padding)      # (N*Ho*Wo, kh*kw*C)
+        out = cols @ self.params["W"].reshape(-1, self.filters)  # (N*Ho*Wo, F)
+        out += self.params["b"]
+        self.cache = (cols, x.shape)
+        return out.reshape(n, ho, wo, self.filters)
+
+    def backward(self, dout):
+        cols, x_shape = self.cache
+        d = dout.reshape(-1, self.filters)                       # (N*Ho*Wo, F)
+        W = self.params["W"]
+        self.grads["W"] = (cols.T @ d).reshape(W.shape)
+        self.grads["b"] = d.sum(axis=0)
+        dcols = d @ W.reshape(-1, self.filters).T                # (N*Ho*Wo, kh*kw*C)
+        return col2im(dcols, x_shape, *self.kernel_size, self.stride, self.padding)
+
+    def config(self):
+        return {"name": self.name, "in_channels": self.in_channels, "filters": self.filters,
+                "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding}

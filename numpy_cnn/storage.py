@@ -1,0 +1,128 @@
+"""Saving and loading weights as one .npz file that alone rebuilds the model.
+
+The file holds one array per parameter under its dotted name ("conv1.W", ...) and an array
+"__meta__": a plain unicode string of JSON with the format name, its version, the dtype and the
+architecture. Nothing is pickled, and loading refuses pickles (allow_pickle=False), so opening a
+weights file can never run code.
+"""
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from .model import from_architecture
+
+FORMAT = "numpy-cnn-weights"
+VERSION = 1
+
+
+class WeightsError(ValueError):
+    """A weights file that cannot be used: the message says which file and why."""
+
+
+def atomic_savez(path, arrays):
+    """Write arrays to path as .npz via a temporary file in the same folder, then rename it.
+
+    os.replace is atomic, so a crash leaves either the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def save(model, path, extra_meta=None):
+    """Save model's parameters and architecture to path (.npz), atomically."""
+    meta = {"format": FORMAT, "version": VERSION, "dtype": str(model.dtype),
+            "architecture": model.architecture(), **(extra_meta or {})}
+    arrays = {"__meta__": np.array(json.dumps(meta))}
+    arrays.update(model.params)
+    atomic_savez(path, arrays)
+
+
+def read_npz(path):
+    """Every array of an .npz file as a dict, refusing pickles; WeightsError on any problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise WeightsError(f"{path}: file not found")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            if not isinstance(npz, np.lib.npyio.NpzFile):
+                raise WeightsError(f"{path}: not an .npz archive (a single .npy array?)")
+            return {name: npz[name] for name in npz.files}
+    except WeightsError:
+        raise
+    except ValueError as e:  # numpy's refusal of pickled data, or a malformed array header
+        if "pickle" in str(e):
+            raise WeightsError(f"{path}: contains pickled data, which is never loaded") from e
+        raise WeightsError(f"{path}: corrupt array in the file ({e})") from e
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as e:
+        raise WeightsError(f"{path}: not a readable .npz file, corrupt or truncated ({e})") from e
+
+
+def read_meta(path, arrays):
+    """The JSON metadata of a weights file, checked for format and version."""
+    if "__meta__" not in arrays:
+        raise WeightsError(f"{path}: no __meta__ entry, not a numpy-cnn weights file")
+    try:
+        meta = json.loads(str(arrays["__meta__"][()]))
+    except (json.JSONDecodeError, TypeError) as e:
+        raise WeightsError(f"{path}: unreadable __meta__ ({e})") from e
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise WeightsError(f"{path}: not a numpy-cnn weights file (format {meta.get('format')!r})")
+    if meta.get("version") != VERSION:
+        raise WeightsError(f"{path}: weights format version {meta.get('version')}, "
+                           f"this numpy-cnn reads version {VERSION}")
+    return meta
+
+
+def copy_weights(model, arrays, path):
+    """Copy matching arrays into model's parameters, after checking every name, shape and dtype."""
+    params = model.params
+    missing = sorted(set(params) - set(arrays))
+    unexpected = sorted(set(arrays) - set(params) - {"__meta__"})
+    if missing or unexpected:
+        raise WeightsError(f"{path}: weights do not fit the model: missing {missing}, "
+                           f"unexpected {unexpected}")
+    for name, p in params.items():
+        a = arrays[name]
+        if a.shape != p.shape:
+            raise WeightsError(f"{path}: {name} has shape {a.shape}, the model needs {p.shape}")
+        if a.dtype != p.dtype:
+            raise WeightsError(f"{path}: {name} has dtype {a.dtype}, the model needs {p.dtype}")
+        if not np.all(np.isfinite(a)):
+            raise WeightsError(f"{path}: {name} contains NaN or infinite values")
+    for name, p in params.items():
+        p[...] = arrays[name]
+
+
+def load(path, expect_architecture=None):
+    """Rebuild the model saved in path. Raises WeightsError naming the problem if it can't.
+
+    Inputs:
+    - path: .npz file written by save()
+    - expect_architecture: optional architecture dict (Sequential.architecture()); a file that
+      holds a different network is refused.
+    """
+    arrays = read_npz(path)
+    meta = read_meta(path, arrays)
+    arch = meta.get("architecture")
+    if expect_architecture is not None and arch != expect_architecture:
+        raise WeightsError(f"{path}: holds a different network architecture than expected")
+    try:
+        model = from_architecture(arch, dtype=np.dtype(meta.get("dtype")))
+    except (ValueError, TypeError, KeyError) as e:
+        raise WeightsError(f"{path}: cannot rebuild the network from its architecture ({e})") from e
+    copy_weights(model, arrays, path)
+    return model
