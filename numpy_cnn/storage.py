@@ -56,14 +56,16 @@ def read_npz(path):
     path = Path(path)
     if not path.is_file():
         raise WeightsError(f"{path}: file not found")
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic[:1] == b"\x80":    # how every pickle since protocol 2 starts
+        raise WeightsError(f"{path}: contains pickled data, which is never loaded")
+    if magic != b"PK\x03\x04":  # how every zip archive (and so every .npz) starts
+        raise WeightsError(f"{path}: not a readable .npz file (it does not start like a zip archive)")
     try:
         with np.load(path, allow_pickle=False) as npz:
-            if not isinstance(npz, np.lib.npyio.NpzFile):
-                raise WeightsError(f"{path}: not an .npz archive (a single .npy array?)")
             return {name: npz[name] for name in npz.files}
-    except WeightsError:
-        raise
-    except ValueError as e:  # numpy's refusal of pickled data, or a malformed array header
+    except ValueError as e:  # numpy's refusal of object arrays, or a malformed array header
         if "pickle" in str(e):
             raise WeightsError(f"{path}: contains pickled data, which is never loaded") from e
         raise WeightsError(f"{path}: corrupt array in the file ({e})") from e

@@ -1,0 +1,119 @@
+import numpy as np
+import pytest
+
+from numpy_cnn import Adam, build_reference_model, softmax_cross_entropy
+from numpy_cnn.gradcheck import numerical_gradient, rel_error
+
+# Tolerance for the whole network: 1e-6, ten times looser than for one layer. Eleven layers of
+# float64 rounding add up, and a finite-difference step can move an activation across a ReLU kink
+# or flip a max-pool winner, which spoils that one numerical derivative. A wrong backward gives
+# errors of 1e-2 and more, so 1e-6 still separates right from wrong by four orders of magnitude.
+NET_TOL = 1e-6
+
+
+def fixed_mask_logits(model, x, seed=5):
+    """Forward in training mode with the dropout mask fixed by re-seeding its generator."""
+    next(l for l in model.layers if l.name == "dropout").rng = np.random.default_rng(seed)
+    return model.forward(x, training=True)
+
+
+def test_reference_architecture_shapes():
+    model = build_reference_model(np.random.default_rng(0))
+    shapes = {k: p.shape for k, p in model.params.items()}
+    assert shapes == {"conv1.W": (3, 3, 1, 32), "conv1.b": (32,), "conv2.W": (3, 3, 32, 64),
+                      "conv2.b": (64,), "dense1.W": (1600, 128), "dense1.b": (128,),
+                      "dense2.W": (128, 10), "dense2.b": (10,)}
+    assert sum(p.size for p in model.params.values()) == 225_034   # as Keras' model.summary()
+    assert all(p.dtype == np.float32 for p in model.params.values())
+
+
+def test_whole_network_gradients_float64():
+    """Every parameter tensor: all entries of the small ones, a sample of the large ones, plus
+    directional derivatives along random directions, which involve every entry at once."""
+    rng = np.random.default_rng(42)
+    model = build_reference_model(rng, dtype=np.float64)
+    for name, p in model.params.items():
+        if name.endswith(".b"):
+            p[...] = 0.1 * rng.standard_normal(p.shape)
+    x, y = rng.random((3, 28, 28, 1)), np.array([3, 1, 7])
+    loss = lambda: softmax_cross_entropy(fixed_mask_logits(model, x), y)[0]
+    model.backward(softmax_cross_entropy(fixed_mask_logits(model, x), y)[1])
+    grads = {k: g.copy() for k, g in model.grads.items()}
+    assert set(grads) == set(model.params)
+    h = 1e-6
+    for name, p in model.params.items():
+        g = grads[name]
+        idx = list(np.ndindex(p.shape))
+        if len(idx) > 400:
+            idx = [idx[i] for i in rng.choice(len(idx), 400, replace=False)]
+        numeric = numerical_gradient(loss, p, h=h, indices=idx)
+        picked = np.array([g[i] for i in idx]), np.array([numeric[i] for i in idx])
+        assert rel_error(*picked) < NET_TOL, name
+        for _ in range(3):
+            d = rng.standard_normal(p.shape)
+            d /= np.linalg.norm(d)          # a unit step: no single entry moves by more than h
+            p += h * d
+            up = loss()
+            p -= 2 * h * d
+            down = loss()
+            p += h * d
+            assert rel_error((up - down) / (2 * h), np.sum(g * d)) < NET_TOL, name
+
+
+def test_predict_accepts_plain_images_in_every_layout():
+    model = build_reference_model(np.random.default_rng(0))
+    images = np.random.default_rng(1).random((5, 28, 28), dtype=np.float32)
+    p = model.predict_proba(images)
+    assert p.shape == (5, 10) and p.dtype == np.float32
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    np.testing.assert_array_equal(model.predict_proba(images[..., None]), p)
+    np.testing.assert_allclose(model.predict_proba(images[0]), p[:1], rtol=1e-5, atol=1e-7)
+    np.testing.assert_array_equal(model.predict(images), p.argmax(axis=1))
+    as_bytes = (images * 255).round().astype(np.uint8)
+    np.testing.assert_allclose(model.predict_proba(as_bytes), p, atol=1e-3)
+
+
+def test_predict_in_batches_equals_all_at_once():
+    model = build_reference_model(np.random.default_rng(0))
+    images = np.random.default_rng(1).random((23, 28, 28), dtype=np.float32)
+    np.testing.assert_allclose(model.predict_proba(images, batch_size=5),
+                               model.predict_proba(images, batch_size=100), rtol=1e-5, atol=1e-7)
+
+
+def test_predict_rejects_wrong_shapes():
+    model = build_reference_model(np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"expected images of shape \(N, 28, 28\)"):
+        model.predict(np.zeros((2, 32, 32), np.float32))
+
+
+def two_class_images(rng, n):
+    """MNIST-like 28x28 images: class 0 a vertical bar, class 1 a horizontal bar, placed at random,
+    on a noisy background."""
+    x = rng.random((n, 28, 28), dtype=np.float32) * 0.2
+    y = rng.integers(0, 2, size=n)
+    pos = rng.integers(6, 18, size=n)
+    for i in range(n):
+        if y[i] == 0:
+            x[i, 4:24, pos[i]:pos[i] + 4] = 1.0
+        else:
+            x[i, pos[i]:pos[i] + 4, 4:24] = 1.0
+    return x[..., None], y
+
+
+def test_training_drives_the_loss_down():
+    rng = np.random.default_rng(0)
+    model = build_reference_model(rng)
+    x, y = two_class_images(rng, 512)
+    opt = Adam(model.params)
+    losses = []
+    for epoch in range(2):
+        for i in range(0, 512, 32):
+            loss, dlogits = softmax_cross_entropy(model.forward(x[i:i + 32], training=True),
+                                                  y[i:i + 32])
+            model.backward(dlogits)
+            opt.step(model.grads)
+            losses.append(loss)
+    assert np.mean(losses[:4]) > 0.4
+    assert np.mean(losses[-4:]) < 0.05
+    x_new, y_new = two_class_images(rng, 100)
+    assert (model.predict(x_new) == y_new).mean() > 0.95
