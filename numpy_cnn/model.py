@@ -40,7 +40,10 @@ class Sequential:
         return x
 
     def backward(self, dout):
-        """dout: (N, classes), d loss / d logits -> d loss / d x. Fills every layer's grads."""
+        """dout: (N, classes), d loss / d logits -> d loss / d x. Fills every layer's grads.
+
+        Returns None when the first layer skips its input gradient (Conv2D(input_grad=False)).
+        """
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         return dout
@@ -114,7 +117,7 @@ def build_reference_model(rng=None, dtype=np.float32, p_drop=0.5):
     """
     rng = np.random.default_rng() if rng is None else rng
     return Sequential([
-        Conv2D(1, 32, 3, name="conv1", rng=rng, dtype=dtype),
+        Conv2D(1, 32, 3, name="conv1", input_grad=False, rng=rng, dtype=dtype),
         ReLU(name="relu1"),
         MaxPool2D(2, name="pool1"),
         Conv2D(32, 64, 3, name="conv2", rng=rng, dtype=dtype),

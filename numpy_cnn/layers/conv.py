@@ -25,8 +25,11 @@ class Conv2D(Layer):
     """
 
     def __init__(self, in_channels, filters, kernel_size, stride=1, padding=0, name="conv",
-                 rng=None, dtype=np.float32):
+                 input_grad=True, rng=None, dtype=np.float32):
         super().__init__(name)
+        # input_grad=False for a first layer: nobody needs the gradient with respect to the
+        # images, and skipping it saves a matrix multiply and a col2im; backward returns None.
+        self.input_grad = input_grad
         kh, kw = (kernel_size, kernel_size) if np.isscalar(kernel_size) else tuple(kernel_size)
         self.in_channels, self.filters = in_channels, filters
         self.kernel_size, self.stride, self.padding = (kh, kw), stride, padding
@@ -53,9 +56,12 @@ class Conv2D(Layer):
         W = self.params["W"]
         self.grads["W"] = (cols.T @ d).reshape(W.shape)
         self.grads["b"] = d.sum(axis=0)
+        if not self.input_grad:
+            return None
         dcols = d @ W.reshape(-1, self.filters).T                # (N*Ho*Wo, kh*kw*C)
         return col2im(dcols, x_shape, *self.kernel_size, self.stride, self.padding)
 
     def config(self):
         return {"name": self.name, "in_channels": self.in_channels, "filters": self.filters,
-                "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding}
+                "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding,
+                "input_grad": self.input_grad}

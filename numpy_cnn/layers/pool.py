@@ -15,10 +15,11 @@ class MaxPool2D(Layer):
         out[n, i, j, c] = max_{a, b < pool} x[n, i*s + a, j*s + b, c]
         The gradient flows only to the winner of each window: dx = dout there, 0 elsewhere.
         On ties exactly one element wins (the first in row-major order), so a window never passes
-        on more gradient than it received.
+        on more gradient than it received. Ties are common: after a ReLU, whole windows are 0.
 
     Rather than loop over output pixels, loop over the pool*pool offsets (a, b) inside the window:
-    for a fixed offset, x[:, a::s, b::s] is the candidate from every window at once.
+    for a fixed offset, x[:, a::s, b::s] holds that element of every window at once, so each step
+    is one vectorised operation over the whole batch.
     """
 
     def __init__(self, pool_size=2, stride=None, name="pool"):
@@ -27,7 +28,8 @@ class MaxPool2D(Layer):
         self.stride = pool_size if stride is None else stride
 
     def _offset_views(self, x, ho, wo):
-        """Yield, for each offset (a, b) in the window, the (N, Ho, Wo, C) strided view of x."""
+        """Yield, for each offset (a, b) in the window in row-major order, the (N, Ho, Wo, C)
+        strided view of x holding element (a, b) of every window."""
         p, s = self.pool_size, self.stride
         for a in range(p):
             for b in range(p):
@@ -39,20 +41,21 @@ class MaxPool2D(Layer):
         wo = output_size(w, self.pool_size, self.stride)
         views = self._offset_views(x, ho, wo)
         out = next(views).copy()
-        winner = np.zeros(out.shape, dtype=np.uint8)  # which offset won each window
-        for k, view in enumerate(views, start=1):
-            better = view > out                        # strict: on a tie the earlier offset stays
-            np.copyto(out, view, where=better)
-            np.copyto(winner, k, where=better)
-        self.cache = (winner, x.shape)
+        for view in views:
+            np.maximum(out, view, out=out)
+        self.cache = (x, out)
         return out
 
     def backward(self, dout):
-        winner, x_shape = self.cache
-        dx = np.zeros(x_shape, dtype=dout.dtype)
-        _, ho, wo, _ = dout.shape
-        for k, dx_view in enumerate(self._offset_views(dx, ho, wo)):
-            dx_view += np.where(winner == k, dout, 0)  # += so overlapping windows (stride < pool) add
+        x, out = self.cache
+        _, ho, wo, _ = out.shape
+        dx = np.zeros(x.shape, dtype=dout.dtype)
+        taken = np.zeros(out.shape, dtype=bool)     # windows whose winner is already found
+        for x_view, dx_view in zip(self._offset_views(x, ho, wo), self._offset_views(dx, ho, wo)):
+            wins = x_view == out
+            wins &= ~taken                          # on a tie, an earlier offset already won
+            taken |= wins
+            dx_view += dout * wins                  # += so overlapping windows (stride < pool) add
         return dx
 
     def config(self):
