@@ -1,0 +1,196 @@
+"""How fast does numpy_cnn train, next to PyTorch on the same CPU and next to the GEMM floor?
+
+    python benchmarks/train_speed.py            # the full run (a few minutes)
+    python benchmarks/train_speed.py --quick    # a short look
+
+For each batch size it times full training steps (forward, loss, backward, Adam) of the reference
+network on real MNIST batches: a warm-up, then several repeats of a run of steps; the median step
+time times the number of steps in an epoch of 60,000 images gives seconds per epoch. If torch is
+importable, the same network, batch and optimizer run in PyTorch in the same process, with as many
+threads as NumPy's BLAS uses. It also prints the FLOPs of an epoch, the machine's float32 matmul
+rate, the "GEMM floor" (the epoch's FLOPs at that rate), single-image inference latency, and the
+peak memory of a training epoch (measured in a fresh process).
+"""
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from numpy_cnn import Adam, build_reference_model, softmax_cross_entropy  # noqa: E402
+from numpy_cnn.data import load_mnist, to_model_input  # noqa: E402
+from numpy_cnn.layers import Conv2D, Dense  # noqa: E402
+
+EPOCH = 60_000
+
+
+def blas_threads():
+    """Threads NumPy's OpenBLAS uses: its environment variables, else one per core."""
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        if os.environ.get(var):
+            return int(os.environ[var])
+    return os.cpu_count()
+
+
+def median_time(fn, repeats):
+    """Median wall time of fn() over repeats calls."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def epoch_flops(model, n=EPOCH):
+    """Multiply-adds x 2 of one training epoch: forward, dW, and dx where it is computed."""
+    per_image, shape = 0, model.input_shape
+    x = np.zeros((1, *shape), model.dtype)
+    for layer in model.layers:
+        out = layer.forward(x)
+        if isinstance(layer, Conv2D):
+            gemm = 2 * out[0].size * (layer.params["W"].size // layer.filters)  # Ho*Wo*F x K
+            per_image += gemm * (3 if layer.input_grad else 2)
+        elif isinstance(layer, Dense):
+            per_image += 3 * 2 * layer.params["W"].size
+        x = out
+    return per_image * n
+
+
+def matmul_rate(n=2048, repeats=5):
+    """float32 FLOP/s of np.matmul on two n x n matrices."""
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    a @ a
+    return 2 * n ** 3 / median_time(lambda: a @ a, repeats)
+
+
+def numpy_step_time(x, y, batch, steps, repeats):
+    """Median seconds of one numpy_cnn training step."""
+    model = build_reference_model(np.random.default_rng(0))
+    opt = Adam(model.params)
+
+    def run():
+        for i in range(steps):
+            s = slice(i * batch, (i + 1) * batch)
+            loss, dlogits = softmax_cross_entropy(model.forward(x[s], training=True), y[s])
+            model.backward(dlogits)
+            opt.step(model.grads)
+    run()  # warm-up
+    return median_time(run, repeats) / steps
+
+
+def torch_step_time(torch, x, y, batch, steps, repeats):
+    """The same network, batch and optimizer in PyTorch (NCHW, its native layout)."""
+    nn = torch.nn
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3),
+                        nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(),
+                        nn.Dropout(0.5), nn.Linear(128, 10))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3, eps=1e-7)
+    loss_fn = nn.CrossEntropyLoss()
+    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
+    yt = torch.from_numpy(y.astype(np.int64))
+
+    def run():
+        for i in range(steps):
+            s = slice(i * batch, (i + 1) * batch)
+            opt.zero_grad()
+            loss_fn(net(xt[s]), yt[s]).backward()
+            opt.step()
+    run()
+    return median_time(run, repeats) / steps
+
+
+def inference_latency(repeats=200):
+    """Median seconds of predict on one 28x28 image, and of to_mnist + predict on a canvas."""
+    model = build_reference_model(np.random.default_rng(0))
+    image = np.random.default_rng(1).random((28, 28), dtype=np.float32)
+    model.predict_proba(image)
+    single = median_time(lambda: model.predict_proba(image), repeats)
+    try:
+        from numpy_cnn.preprocess import to_mnist
+    except ImportError:
+        return single, None
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[60:220, 120:150] = 255                      # a thick "1"
+    canvas_time = median_time(lambda: model.predict_proba(to_mnist(canvas)), repeats)
+    return single, canvas_time
+
+
+def train_one_epoch_for_memory(batch, steps):
+    """Child process: train like the training script does, print the peak RSS in MiB."""
+    x_train, y_train, _, _ = load_mnist()
+    x, y = to_model_input(x_train), y_train.astype(np.int64)
+    model = build_reference_model(np.random.default_rng(0))
+    opt = Adam(model.params)
+    order = np.random.default_rng(0).permutation(len(x))
+    for i in range(min(steps, len(x) // batch)):
+        idx = order[i * batch:(i + 1) * batch]
+        loss, dlogits = softmax_cross_entropy(model.forward(x[idx], training=True), y[idx])
+        model.backward(dlogits)
+        opt.step(model.grads)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def peak_memory_mib(batch, steps):
+    out = subprocess.run([sys.executable, __file__, "--memory-child", str(batch), str(steps)],
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.split()[-1])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps and repeats")
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 64, 128])
+    parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch peer")
+    parser.add_argument("--memory-child", type=int, nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_child:
+        return train_one_epoch_for_memory(*args.memory_child)
+
+    steps, repeats = (10, 3) if args.quick else (30, 7)
+    torch = None
+    if not args.no_torch:
+        try:
+            import torch
+            torch.set_num_threads(blas_threads())
+        except ImportError:
+            print("torch is not installed: no PyTorch peer (pip install torch==2.13.0)")
+    x_train, y_train, _, _ = load_mnist()
+    n = steps * max(args.batch_sizes)
+    x, y = to_model_input(x_train[:n]), y_train[:n].astype(np.int64)
+
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"BLAS threads {blas_threads()}, numpy {np.__version__}"
+          + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""))
+    flops = epoch_flops(build_reference_model(np.random.default_rng(0)))
+    rate = matmul_rate()
+    floor = flops / rate
+    print(f"one epoch: {flops / 1e12:.3f} TFLOP; np.matmul float32: {rate / 1e9:.1f} GFLOP/s; "
+          f"GEMM floor: {floor:.1f} s/epoch")
+    print(f"{'batch':>5} {'numpy_cnn s/epoch':>18} {'torch s/epoch':>14} {'ratio':>6} "
+          f"{'x floor':>8}")
+    for batch in args.batch_sizes:
+        steps_per_epoch = -(-EPOCH // batch)
+        ours = numpy_step_time(x, y, batch, steps, repeats) * steps_per_epoch
+        theirs = torch_step_time(torch, x, y, batch, steps, repeats) * steps_per_epoch if torch else None
+        ratio = f"{ours / theirs:6.2f}" if theirs else "     -"
+        theirs_s = f"{theirs:14.1f}" if theirs else f"{'-':>14}"
+        print(f"{batch:5d} {ours:18.1f} {theirs_s} {ratio} {ours / floor:8.2f}")
+    single, canvas = inference_latency(50 if args.quick else 200)
+    print(f"predict, one 28x28 image: {single * 1e3:.2f} ms (median)")
+    if canvas is not None:
+        print(f"to_mnist + predict, 280x280 canvas: {canvas * 1e3:.2f} ms (median)")
+    memory_steps = 100 if args.quick else EPOCH // 64
+    print(f"peak memory, batch 64, {memory_steps} training steps in a fresh process: "
+          f"{peak_memory_mib(64, memory_steps):.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
