@@ -79,28 +79,29 @@ def filter3x3(images, reduce):
     Inputs:  images -- (N, H, W); reduce -- np.maximum (dilation) or np.minimum (erosion).
     Returns: (N, H, W), each pixel replaced by the max (or min) of its 3x3 neighbourhood; the
              outside of the image counts as background (0).
+
+    Notes: the max over a 3x3 square is the max over 3 columns of the max over 3 rows, so two
+    passes of 2 element-wise operations replace 8 (the same holds for the min).
     """
-    n, h, w = images.shape
     padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
-    out = padded[:, 1:h + 1, 1:w + 1].copy()
-    for dy in range(3):
-        for dx in range(3):
-            reduce(out, padded[:, dy:dy + h, dx:dx + w], out=out)
-    return out
+    rows = reduce(reduce(padded[:, :-2], padded[:, 1:-1]), padded[:, 2:])      # (N, H, W+2)
+    return reduce(reduce(rows[:, :, :-2], rows[:, :, 1:-1]), rows[:, :, 2:])   # (N, H, W)
 
 
 def change_thickness(images, thickness):
     """Blend each image toward its dilated (thickness > 0) or eroded (< 0) version.
 
     Inputs:  images -- (N, H, W) in [0, 1]; thickness -- (N,) in [-1, 1].
-    Returns: (N, H, W); images with thickness 0 are returned unchanged.
+    Returns: a new (N, H, W) array; images with thickness 0 are unchanged. Only the images
+             that change are filtered.
     """
-    if not thickness.any():
-        return images
-    t = thickness[:, None, None]
-    thicker = np.maximum(t, 0) * (filter3x3(images, np.maximum) - images)
-    thinner = np.maximum(-t, 0) * (filter3x3(images, np.minimum) - images)
-    return images + thicker + thinner
+    out = images.copy()
+    for sign, reduce in ((1, np.maximum), (-1, np.minimum)):
+        chosen = np.flatnonzero(sign * thickness > 0)
+        if len(chosen):
+            weight = (sign * thickness[chosen])[:, None, None]
+            out[chosen] += weight * (filter3x3(images[chosen], reduce) - images[chosen])
+    return out
 
 
 def source_coordinates(shape, angles, scales, shifts):
