@@ -116,13 +116,15 @@ def build_reference_model(rng=None, dtype=np.float32, p_drop=0.5):
     - dtype: np.float32 for training, np.float64 for gradient checks
     """
     rng = np.random.default_rng() if rng is None else rng
+    # Pooling comes before the ReLU here: max(relu(a), relu(b)) = relu(max(a, b)), so the outputs
+    # and gradients are those of Conv -> ReLU -> MaxPool, but the ReLU sees 4x fewer numbers.
     return Sequential([
         Conv2D(1, 32, 3, name="conv1", input_grad=False, rng=rng, dtype=dtype),
-        ReLU(name="relu1"),
         MaxPool2D(2, name="pool1"),
+        ReLU(name="relu1"),
         Conv2D(32, 64, 3, name="conv2", rng=rng, dtype=dtype),
-        ReLU(name="relu2"),
         MaxPool2D(2, name="pool2"),
+        ReLU(name="relu2"),
         Flatten(name="flatten"),
         Dense(5 * 5 * 64, 128, name="dense1", rng=rng, dtype=dtype),
         ReLU(name="relu3"),

@@ -55,7 +55,10 @@ class MaxPool2D(Layer):
             wins = x_view == out
             wins &= ~taken                          # on a tie, an earlier offset already won
             taken |= wins
-            dx_view += dout * wins                  # += so overlapping windows (stride < pool) add
+            if self.stride >= self.pool_size:       # windows don't overlap: write straight into dx
+                np.multiply(dout, wins, out=dx_view)
+            else:                                   # they overlap: a pixel sums its windows' shares
+                dx_view += dout * wins
         return dx
 
     def config(self):
