@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (must come after choosing the bac
 import numpy as np  # noqa: E402
 
 from . import __version__  # noqa: E402
+from .layers import Conv2D  # noqa: E402
 
 SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
 
@@ -193,18 +194,20 @@ def plot_feature_grid(subfigure, maps, columns, title):
 
 
 def plot_features(model, image):
-    """What the convolutions see in one digit: the input, then every channel of conv1 and of
-    conv2 after their ReLU (26x26x32 and 11x11x64; bright = strong response, dark = none).
-    The layer names are those of build_reference_model ("relu1" follows conv1, "relu2" conv2)."""
+    """What the convolutions see in one digit: the input, then every channel of the first two
+    convolutions after ReLU (26x26x32 and 11x11x64; bright = strong response, dark = none)."""
     outputs = layer_outputs(model, image)
+    convs = [layer.name for layer in model.layers if isinstance(layer, Conv2D)][:2]
+    maps = [np.maximum(outputs[name], 0) for name in convs]
     figure = plt.figure(figsize=(13, 6.4))
     left, middle, right = figure.subfigures(1, 3, width_ratios=(1.5, 1.7, 3.3))
     axes = left.subplots()
     axes.imshow(image, cmap="gray_r")
     axes.axis("off")
     left.suptitle(f"input digit\nread as {outputs[model.layers[-1].name].argmax()}")
-    plot_feature_grid(middle, outputs["relu1"], 4, "conv1 + ReLU:\n32 maps of 26x26")
-    plot_feature_grid(right, outputs["relu2"], 8, "conv2 + ReLU:\n64 maps of 11x11")
+    for subfigure, name, m, columns in zip((middle, right), convs, maps, (4, 8)):
+        plot_feature_grid(subfigure, m, columns,
+                          f"{name} + ReLU:\n{m.shape[2]} maps of {m.shape[0]}x{m.shape[1]}")
     figure.text(0.5, 0.01, "each map on its own scale: from dark (0) to bright (its maximum)",
                 ha="center", fontsize=8, color="gray")
     return figure
