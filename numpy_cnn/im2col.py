@@ -51,15 +51,18 @@ def im2col(x, kh, kw, stride=1, pad=0):
     return windows.transpose(0, 1, 2, 4, 5, 3).reshape(n * ho * wo, kh * kw * c)
 
 
-def col2im(dcols, x_shape, kh, kw, stride=1, pad=0):
-    """The adjoint of im2col: add each row of dcols back onto the pixels its window covered.
+def col2im(offset_grad, x_shape, kh, kw, stride=1, pad=0):
+    """The adjoint of im2col: add the gradient of every window back onto the pixels it covered.
 
     A pixel covered by several windows receives the sum of their gradients. Instead of scattering
     pixel by pixel (np.add.at), loop over the kh*kw offsets inside the window: for a fixed offset
-    (a, b) the windows touch a strided grid of pixels, so one slice-add handles all of them.
+    (a, b), the windows touch a strided grid of pixels, so one slice-add handles all of them.
 
     Inputs:
-    - dcols: (N*Ho*Wo, kh*kw*C) gradient with respect to the im2col matrix
+    - offset_grad: function (a, b) -> (N, Ho, Wo, C), the gradient with respect to element (a, b)
+      of every window, i.e. the columns of the im2col matrix that hold offset (a, b). Taking it
+      offset by offset lets Conv2D compute each block with a small matmul, never building the
+      whole (N*Ho*Wo, kh*kw*C) matrix, and makes every slice-add read contiguous memory.
     - x_shape: (N, H, W, C) shape of the unpadded input
 
     Returns:
@@ -67,9 +70,8 @@ def col2im(dcols, x_shape, kh, kw, stride=1, pad=0):
     """
     n, h, w, c = x_shape
     ho, wo = output_size(h, kh, stride, pad), output_size(w, kw, stride, pad)
-    dcols = dcols.reshape(n, ho, wo, kh, kw, c)
-    dxp = np.zeros((n, h + 2 * pad, w + 2 * pad, c), dtype=dcols.dtype)
+    dxp = np.zeros((n, h + 2 * pad, w + 2 * pad, c), dtype=np.result_type(offset_grad(0, 0)))
     for a in range(kh):
         for b in range(kw):
-            dxp[:, a:a + stride * ho:stride, b:b + stride * wo:stride, :] += dcols[:, :, :, a, b, :]
+            dxp[:, a:a + stride * ho:stride, b:b + stride * wo:stride, :] += offset_grad(a, b)
     return dxp[:, pad:pad + h, pad:pad + w, :]

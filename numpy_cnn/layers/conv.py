@@ -22,6 +22,7 @@ class Conv2D(Layer):
             out = X @ Wm + b
         so the backward pass is that of a dense layer, followed by col2im:
             dWm = X.T @ dout,   db = sum of dout over M,   dX = dout @ Wm.T,   dx = col2im(dX)
+        where the block of dX for kernel offset (a, b) is dout @ W[a, b].T.
     """
 
     def __init__(self, in_channels, filters, kernel_size, stride=1, padding=0, name="conv",
@@ -58,8 +59,10 @@ class Conv2D(Layer):
         self.grads["b"] = np.einsum("mf->f", d)                  # = d.sum(axis=0), 3x faster here
         if not self.input_grad:
             return None
-        dcols = d @ W.reshape(-1, self.filters).T                # (N*Ho*Wo, kh*kw*C)
-        return col2im(dcols, x_shape, *self.kernel_size, self.stride, self.padding)
+        n, ho, wo, _ = dout.shape
+        # dX = d @ Wm.T, taken one kernel offset (a, b) at a time: (N*Ho*Wo, F) @ (F, C).
+        return col2im(lambda a, b: (d @ W[a, b].T).reshape(n, ho, wo, -1), x_shape,
+                      *self.kernel_size, self.stride, self.padding)
 
     def config(self):
         return {"name": self.name, "in_channels": self.in_channels, "filters": self.filters,
