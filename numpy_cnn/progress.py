@@ -84,6 +84,11 @@ class EpochProgress:
                 f"{self.batches_done:>{width}}/{self.batches} batches  loss {self.loss:.4f}  "
                 f"acc {self.accuracy:.2%}  {speed:,.0f} img/s  ETA {format_duration(eta)}")
 
+    def note(self, text):
+        """Show what happens after the last batch (e.g. the evaluation) at the end of the bar."""
+        if self.live:
+            self._write("\r" + self.bar() + "  " + text + "\033[K")
+
     def finish(self, summary):
         """Replace the bar (on a terminal) by the epoch's summary line."""
         self._write(("\r" if self.live else "") + summary + ("\033[K" if self.live else "") + "\n")

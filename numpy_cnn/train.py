@@ -225,6 +225,7 @@ def fit(args, model, optimizer, rng, splits, run):
         try:
             train_loss, train_acc = train_one_epoch(model, optimizer, images, labels, args, rng,
                                                     progress)
+            progress.note("evaluating...")
             val = evaluate(model, *splits["val"]) if len(splits["val"][1]) else None
             test = evaluate(model, *splits["test"])
         except BaseException:
@@ -287,7 +288,7 @@ def main(argv=None):
             run = restore_checkpoint(ckpt, model, optimizer, rng)
             print(f"Resuming {ckpt} after epoch {run['epochs_done']}.")
         else:
-            run = {"settings": vars(args), "epochs_done": 0, "history": [], "seconds": 0.0}
+            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0}
             if ckpt.exists():
                 print(f"Note: a new run; its first epoch will replace the checkpoint {ckpt} "
                       f"(use --resume to continue that one instead).")

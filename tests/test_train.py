@@ -1,12 +1,14 @@
 """The training command, end to end: it learns, writes everything, resumes bit for bit, is
 reproducible, and stops cleanly on Ctrl-C and on a diverging loss."""
 import functools
+import io
 import json
 
 import numpy as np
 import pytest
 
 from numpy_cnn import load, report, train
+from numpy_cnn import progress as progress_module
 from numpy_cnn.data import load_mnist
 
 FIGURES = ("curves", "confusion", "mistakes", "filters", "features")
@@ -139,3 +141,25 @@ def test_learning_rate_schedules():
 def test_bad_options_are_refused(bad):
     with pytest.raises(SystemExit):
         train.parse_args(bad)
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("stream_type", [io.StringIO, FakeTerminal])
+def test_progress_bar_on_a_terminal_and_plain_lines_elsewhere(stream_type, monkeypatch):
+    monkeypatch.setattr(progress_module, "REFRESH_SECONDS", 0.0)
+    stream = stream_type()
+    bar = progress_module.EpochProgress(epoch=2, epochs=5, batches=3, stream=stream)
+    for loss, correct in ((0.9, 30), (0.6, 50), (0.3, 60)):
+        bar.update(64, loss, correct)
+    assert bar.loss == pytest.approx(0.6) and bar.accuracy == pytest.approx(140 / 192)
+    bar.finish("epoch 2/5 summary")
+    text = stream.getvalue()
+    if stream_type is FakeTerminal:
+        assert text.count("\r") == 4 and "3/3 batches" in text and "ETA" in text
+        assert "img/s" in text and "acc 72.92%" in text and text.endswith("summary\033[K\n")
+    else:
+        assert text == "epoch 2/5 summary\n"
