@@ -14,6 +14,7 @@ Figures are drawn with matplotlib's Agg backend: straight to PNG files, no windo
 import json
 import os
 import platform
+import re
 import sys
 from pathlib import Path
 
@@ -43,8 +44,7 @@ def write_run_report(weights_path, settings, run, results, model, test_images, s
     stem = Path(weights_path).with_suffix("")
     test = results["test"]
     json_path = stem.with_suffix(".json")
-    json_path.write_text(json.dumps(run_summary(weights_path, settings, run, results, seconds),
-                                    indent=2) + "\n")
+    json_path.write_text(to_json(run_summary(weights_path, settings, run, results, seconds)))
     figures = {
         "curves": plot_curves(run["history"]),
         "confusion": plot_confusion(test.confusion),
@@ -58,6 +58,15 @@ def write_run_report(weights_path, settings, run, results, model, test_images, s
         figure.savefig(paths[-1], dpi=100)
         plt.close(figure)
     return paths
+
+
+def to_json(data):
+    """Indented JSON text, with each list of plain numbers (e.g. a confusion matrix row) on
+    one line."""
+    text = json.dumps(data, indent=2)
+    return re.sub(r"\[[-+.\deE,\s]*\]",
+                  lambda m: "[" + ", ".join(v.strip() for v in m.group()[1:-1].split(",")) + "]",
+                  text) + "\n"
 
 
 def run_summary(weights_path, settings, run, results, seconds):

@@ -80,3 +80,11 @@ def test_layer_outputs_follow_the_network(model):
     assert outputs["conv1"].shape == (26, 26, 32) and outputs["conv2"].shape == (11, 11, 64)
     np.testing.assert_allclose(outputs["dense2"], model.forward(model.as_input(image))[0],
                                rtol=1e-6)
+
+
+def test_json_text_keeps_number_lists_on_one_line():
+    data = {"confusion_matrix": [[980, 0], [3, 1132]], "loss": [0.5, 1e-05], "name": "a [1, 2]",
+            "history": [{"epoch": 1}], "empty": []}
+    text = report.to_json(data)
+    assert json.loads(text) == data
+    assert "[980, 0]," in text and "[0.5, 1e-05]" in text
