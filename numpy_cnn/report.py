@@ -171,7 +171,7 @@ def plot_filters(weights):
     filters = weights[:, :, 0, :]                                  # (3, 3, F)
     count, columns = filters.shape[-1], 8
     limit = np.abs(filters).max()
-    figure, grid = plt.subplots(-(-count // columns), columns, figsize=(columns * 1.1, 4.2),
+    figure, grid = plt.subplots(-(-count // columns), columns, figsize=(columns * 1.1, 4.8),
                                 squeeze=False)
     for f, axes in enumerate(grid.flat):
         axes.axis("off")
@@ -180,6 +180,7 @@ def plot_filters(weights):
             axes.set_title(f"filter {f}", fontsize=8)
     figure.suptitle("conv1: the 32 learned 3x3 filters\n"
                     "(red: ink there raises the filter's response, blue: lowers it)", fontsize=11)
+    figure.subplots_adjust(top=0.8, bottom=0.03)
     figure.colorbar(image, ax=grid.ravel().tolist(), shrink=0.8, label="weight")
     return figure
 
