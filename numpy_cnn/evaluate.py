@@ -140,10 +140,10 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(prog="python -m numpy_cnn.evaluate",
                                      description="Evaluate trained weights on the MNIST test set.")
-    parser.add_argument("--weights", default=DEFAULT_WEIGHTS,
+    parser.add_argument("--weights", default=DEFAULT_WEIGHTS, metavar="PATH",
                         help=f"weights file written by the training (default: {DEFAULT_WEIGHTS})")
-    parser.add_argument("--data-dir", default="data", help="folder of the MNIST files")
-    parser.add_argument("--limit", type=int, help="use only the first N test images")
+    parser.add_argument("--data-dir", default="data", metavar="DIR", help="folder of the MNIST files")
+    parser.add_argument("--limit", type=int, metavar="N", help="use only the first N test images")
     args = parser.parse_args(argv)
     try:
         model = load(resolve_weights(args.weights))

@@ -53,26 +53,27 @@ class TrainingDiverged(RuntimeError):
 
 def build_parser():
     p = argparse.ArgumentParser(prog="python -m numpy_cnn.train",
-                                description="Train the reference CNN on MNIST, in plain NumPy.")
-    p.add_argument("--epochs", type=int, default=5, help="passes over the training set (default 5)")
-    p.add_argument("--batch-size", type=int, default=64, help="images per step (default 64)")
+                                description="Train the reference CNN on MNIST, in plain NumPy.",
+                                epilog="The shipped weights: --epochs 30 --augment --lr-decay cosine")
+    p.add_argument("--epochs", type=int, default=5, metavar="N", help="passes over the training set (default 5)")
+    p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")
     p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default 1e-3)")
     p.add_argument("--lr-decay", choices=("none", "cosine", "step"), default="none",
                    help="per-epoch schedule: cosine from --lr down toward 0 over the epochs, or "
                         "step: halve it every --lr-step epochs (default none)")
-    p.add_argument("--lr-step", type=int, default=5, help="epochs between halvings for step decay")
+    p.add_argument("--lr-step", type=int, default=5, metavar="N", help="epochs between halvings for step decay")
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     p.add_argument("--augment", action="store_true",
                    help="randomly rotate, scale, shift, thicken/thin the training digits")
-    p.add_argument("--val-split", type=int, default=5000,
+    p.add_argument("--val-split", type=int, default=5000, metavar="N",
                    help="hold out the last N training images for validation (default 5000; 0: none)")
-    p.add_argument("--patience", type=int, default=None,
+    p.add_argument("--patience", type=int, default=None, metavar="N",
                    help="stop after N epochs without a better validation loss, and keep the best "
                         "epoch's weights (default: train every epoch, keep the last)")
-    p.add_argument("--out", default="weights/mnist_cnn.npz", help="weights file to write")
-    p.add_argument("--limit", type=int, help="train on the first N training images only")
-    p.add_argument("--test-limit", type=int, help="test on the first N test images only")
-    p.add_argument("--data-dir", default="data", help="folder of the MNIST files")
+    p.add_argument("--out", default="weights/mnist_cnn.npz", metavar="PATH", help="weights file to write")
+    p.add_argument("--limit", type=int, metavar="N", help="train on the first N training images only")
+    p.add_argument("--test-limit", type=int, metavar="N", help="test on the first N test images only")
+    p.add_argument("--data-dir", default="data", metavar="DIR", help="folder of the MNIST files")
     p.add_argument("--resume", action="store_true",
                    help="continue the run saved in the checkpoint next to --out, with its settings")
     return p
