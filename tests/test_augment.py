@@ -89,3 +89,12 @@ def test_dilation_thickens_and_erosion_thins():
     assert np.all(thicker >= images) and np.all(thinner <= images)
     assert thicker.sum() > 1.5 * images.sum() and thinner.sum() < 0.7 * images.sum()
     assert np.array_equal(change_thickness(images, np.zeros(4, np.float32)), images)
+
+
+@pytest.mark.parametrize("reduce", [np.maximum, np.minimum])
+def test_separable_filter_equals_the_plain_3x3_window(reduce):
+    images = np.random.default_rng(3).random((5, 9, 7), dtype=np.float32)
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
+    expected = np.stack([padded[:, dy:dy + 9, dx:dx + 7] for dy in range(3) for dx in range(3)])
+    expected = (expected.max(axis=0) if reduce is np.maximum else expected.min(axis=0))
+    assert np.array_equal(filter3x3(images, reduce), expected)
