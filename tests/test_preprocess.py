@@ -1,0 +1,238 @@
+"""Tests of numpy_cnn.preprocess: pictures of any size, colour and polarity become MNIST digits.
+
+The accuracy test reads the shipped weights, weights/mnist_cnn.npz (or the file named by the
+environment variable NUMPY_CNN_WEIGHTS), and the MNIST test set through numpy_cnn.data.
+"""
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageFilter
+
+import numpy_cnn
+from numpy_cnn.data import load_mnist
+from numpy_cnn.preprocess import (MAX_STROKE, MNIST_CENTRE, EmptyImageError, stroke_width,
+                                  to_mnist)
+
+REPO = Path(__file__).resolve().parent.parent
+WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "weights" / "mnist_cnn.npz"))
+CANVAS = 280
+
+
+# ------------------------------------------------------------------ helpers
+
+def blank(value=0):
+    """A (280, 280) uint8 canvas filled with value."""
+    return np.full((CANVAS, CANVAS), value, np.uint8)
+
+
+def outline(top, left, height, width, pen):
+    """A (280, 280) uint8 canvas with a rectangle's outline drawn with a pen `pen` px wide."""
+    image = blank()
+    image[top:top + height, left:left + width] = 255
+    image[top + pen:top + height - pen, left + pen:left + width - pen] = 0
+    return image
+
+
+def ink_box(image, level=0.5):
+    """Inputs: image (H, W) float. Returns (height, width) of the pixels brighter than level."""
+    rows = np.flatnonzero((image > level).any(axis=1))
+    cols = np.flatnonzero((image > level).any(axis=0))
+    return rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+
+
+def centre_of_mass(images):
+    """Inputs: images (..., H, W) float. Returns (rows, columns) of their centres of mass."""
+    rows, cols = np.indices(images.shape[-2:])
+    mass = images.sum(axis=(-2, -1))
+    return (images * rows).sum(axis=(-2, -1)) / mass, (images * cols).sum(axis=(-2, -1)) / mass
+
+
+def draw_like_a_person(digit, rng):
+    """One MNIST digit as someone might draw it on the app's 280x280 canvas.
+
+    Inputs:  digit -- (28, 28) uint8 MNIST image; rng -- numpy Generator.
+    Returns: (280, 280) uint8: the digit enlarged to a random height of 60..250 px (its longer
+             side at most 250), at a random spot; a third of them drawn with a thicker pen (a max
+             filter), half of them dark ink on light paper.
+    """
+    rows = np.flatnonzero(digit.any(axis=1))
+    cols = np.flatnonzero(digit.any(axis=0))
+    crop = digit[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    h, w = crop.shape
+    scale = min(rng.integers(60, 251) / h, 250 / w)
+    big = Image.fromarray(crop).resize((round(w * scale), round(h * scale)),
+                                       Image.Resampling.BICUBIC)
+    if rng.random() < 1 / 3:
+        big = big.filter(ImageFilter.MaxFilter(int(rng.choice([3, 5, 7, 9]))))
+    canvas = Image.new("L", (CANVAS, CANVAS), 0)
+    canvas.paste(big, (int(rng.integers(0, CANVAS - big.width + 1)),
+                       int(rng.integers(0, CANVAS - big.height + 1))))
+    pixels = np.asarray(canvas)
+    return 255 - pixels if rng.random() < 0.5 else pixels
+
+
+@pytest.fixture(scope="module")
+def model():
+    if not WEIGHTS.is_file():
+        pytest.fail(f"{WEIGHTS} is missing: train it with `python -m numpy_cnn.train`")
+    return numpy_cnn.load(WEIGHTS)
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    """(x_train, y_train, x_test, y_test), read once for this file."""
+    return load_mnist()
+
+
+@pytest.fixture
+def vertical_bar():
+    """A thin tall bar, like a "1": 200 px high, 12 px wide, off-centre."""
+    image = blank()
+    image[30:230, 200:212] = 255
+    return image
+
+
+# ------------------------------------------------------------------ size, place, strokes
+
+def test_output_is_28x28_float32_in_unit_range(vertical_bar):
+    out = to_mnist(vertical_bar)
+    assert out.shape == (28, 28) and out.dtype == np.float32
+    assert out.min() >= 0.0 and out.max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("height, width", [(100, 40), (40, 100), (60, 60)])
+def test_filled_rectangle_in_a_corner_lands_centred_with_longer_side_20(height, width):
+    image = blank()
+    image[5:5 + height, 230 - width:230] = 255
+    out = to_mnist(image)
+    assert max(ink_box(out)) == 20
+    assert np.allclose(centre_of_mass(out), (14, 14), atol=0.5)
+
+
+@pytest.mark.parametrize("height, width", [(200, 80), (80, 200)])
+def test_outline_keeps_its_aspect_ratio(height, width):
+    box_h, box_w = ink_box(to_mnist(outline(20, 30, height, width, pen=8)))
+    assert (box_h, box_w) == pytest.approx((height / 10, width / 10), abs=1)
+
+
+def test_tall_one_keeps_its_aspect_ratio(vertical_bar):
+    box_h, box_w = ink_box(to_mnist(vertical_bar))
+    assert box_h == 20 and box_w <= 2, "a thin vertical bar must stay thin, not be stretched"
+
+
+def test_thick_pen_strokes_are_thinned_to_mnist_width():
+    thick = to_mnist(outline(20, 30, 200, 150, pen=45))
+    assert stroke_width(thick) <= MAX_STROKE + 0.5
+    assert max(ink_box(thick)) == 20
+
+
+def test_hair_thin_pen_strokes_are_thickened_to_mnist_width():
+    hair = to_mnist(outline(20, 30, 200, 150, pen=2))       # 0.2 px once scaled down
+    normal = to_mnist(outline(20, 30, 200, 150, pen=10))    # 1 px
+    assert hair.sum() == pytest.approx(normal.sum(), rel=0.15)
+
+
+def test_small_and_large_drawings_of_a_shape_look_the_same():
+    small, large = blank(), blank()
+    small[10:40, 10:20] = 255                        # 30 x 10 in the top-left corner
+    large[40:250, 100:170] = 255                     # 210 x 70 in the middle
+    assert np.abs(to_mnist(small) - to_mnist(large)).mean() < 0.02
+
+
+# ------------------------------------------------------------------ input formats
+
+def test_dark_ink_on_light_paper_gives_the_same_result(vertical_bar):
+    assert np.allclose(to_mnist(255 - vertical_bar), to_mnist(vertical_bar), atol=1e-6)
+
+
+def test_pil_float_and_uint8_inputs_agree(vertical_bar):
+    expected = to_mnist(vertical_bar)
+    assert np.allclose(to_mnist(Image.fromarray(vertical_bar)), expected, atol=1e-6)
+    assert np.allclose(to_mnist(vertical_bar / 255.0), expected, atol=1e-6)
+
+
+def test_colour_ink_on_colour_paper_reads_like_grey(vertical_bar):
+    mask = vertical_bar > 0
+    rgb = np.empty(mask.shape + (3,), np.uint8)
+    rgb[...] = (250, 240, 200)                       # cream paper
+    rgb[mask] = (20, 40, 160)                        # blue ink
+    expected = to_mnist(vertical_bar)
+    assert np.allclose(to_mnist(rgb), expected, atol=1e-5)
+    assert np.allclose(to_mnist(Image.fromarray(rgb)), expected, atol=1e-5)
+
+
+def test_dark_ink_on_transparent_background(vertical_bar):
+    rgba = np.zeros(vertical_bar.shape + (4,), np.uint8)   # transparent black everywhere
+    rgba[vertical_bar > 0, 3] = 255                        # opaque black strokes
+    assert np.allclose(to_mnist(Image.fromarray(rgba)), to_mnist(vertical_bar), atol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(28,), (10, 10, 2), (0, 5)])
+def test_malformed_arrays_are_refused(shape):
+    with pytest.raises(ValueError, match="expected"):
+        to_mnist(np.zeros(shape, np.uint8))
+
+
+# ------------------------------------------------------------------ no digit
+
+@pytest.mark.parametrize("value", [0, 255, 128])
+def test_plain_image_is_empty(value):
+    with pytest.raises(EmptyImageError, match="draw a digit"):
+        to_mnist(blank(value))
+
+
+def test_faint_noise_is_not_a_digit():
+    rng = np.random.default_rng(0)
+    noisy_black = rng.integers(0, 40, (CANVAS, CANVAS)).astype(np.uint8)   # up to 15% grey
+    with pytest.raises(EmptyImageError):
+        to_mnist(noisy_black)
+    with pytest.raises(EmptyImageError):
+        to_mnist(255 - noisy_black)
+
+
+def test_empty_image_error_is_a_value_error():
+    assert issubclass(EmptyImageError, ValueError)
+
+
+# ------------------------------------------------------------------ MNIST itself
+
+def test_an_mnist_digit_comes_back_almost_unchanged(mnist):
+    digits = mnist[2][:200]
+    out = np.stack([to_mnist(d) for d in digits])
+    assert np.abs(out - digits / 255.0).mean() < 0.03
+
+
+def test_mnist_centre_is_where_mnist_puts_the_centre_of_mass(mnist):
+    rows, cols = centre_of_mass(mnist[0][:10000].astype(np.float64))
+    assert np.allclose((rows.mean(), cols.mean()), MNIST_CENTRE, atol=0.05)
+
+
+# ------------------------------------------------------------------ with the network
+
+def test_fast_enough_for_the_app(model):
+    thick_pen = outline(20, 30, 200, 150, pen=45)    # the slowest case: strokes to thin
+
+    def once():
+        start = time.perf_counter()
+        model.predict_proba(to_mnist(thick_pen))
+        return time.perf_counter() - start
+    best = min(once() for _ in range(5))
+    assert best < 0.020, f"to_mnist + predict took {best * 1000:.1f} ms on a 280x280 canvas"
+
+
+def test_digits_drawn_anywhere_at_any_size_are_read_as_well_as_mnist(model, mnist):
+    _, _, x_test, y_test = mnist
+    rng = np.random.default_rng(2024)
+    pick = rng.choice(len(x_test), 1000, replace=False)
+    digits, labels = x_test[pick], y_test[pick]
+    accuracy_28 = (model.predict(digits / np.float32(255)) == labels).mean()
+    canvases = [draw_like_a_person(d, rng) for d in digits]
+    inputs = np.stack([to_mnist(c) for c in canvases])
+    accuracy_canvas = (model.predict(inputs) == labels).mean()
+    report = (f"accuracy on the same 1,000 test digits: {accuracy_28:.1%} at 28x28, "
+              f"{accuracy_canvas:.1%} drawn on a 280x280 canvas through to_mnist")
+    print(report)
+    assert accuracy_canvas >= 0.985, report
