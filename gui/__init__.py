@@ -1,0 +1,12 @@
+"""The drawing app: draw a digit with the mouse and watch the network read it.
+
+    python -m gui [--weights PATH]
+
+Modules, from the model side to the screen:
+- predictor: find the weights; Predictor turns a picture into a Prediction (no Tk)
+- drawing:   Drawing keeps the strokes and paints them into the PIL image the network reads
+- widgets:   the views of a Prediction: large digit, bars per class, the 28x28 input
+- app:       App, the Tk window wiring canvas, Drawing, Predictor and views together
+- training:  when there are no weights: run the training command and show its output
+- xvfb:      a virtual screen for the tests and the README screenshot
+"""

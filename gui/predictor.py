@@ -1,0 +1,70 @@
+"""From a picture to the network's answer, without any Tk: where the weights are, and what the
+network says about a drawing.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from numpy_cnn.preprocess import to_mnist
+
+DEFAULT_WEIGHTS = Path("weights") / "mnist_cnn.npz"
+REPO_WEIGHTS = Path(__file__).resolve().parent.parent / DEFAULT_WEIGHTS
+SURE_FROM = 0.60        # below this probability the app says it is unsure
+
+
+def find_weights(path=None):
+    """Which weights file to load.
+
+    Inputs:  path -- the file asked for (--weights), or None for the default.
+    Returns: Path(path) if given; else weights/mnist_cnn.npz in the current directory if it
+             exists, else the one in this repository, next to the gui package (which may not
+             exist yet: see gui.training).
+    """
+    if path is not None:
+        return Path(path)
+    return DEFAULT_WEIGHTS if DEFAULT_WEIGHTS.is_file() else REPO_WEIGHTS
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the network made of one drawing.
+
+    - probabilities: (10,) float, one per digit, summing to 1
+    - network_input: (28, 28) float32 in [0, 1], the picture the network was given
+    """
+    probabilities: np.ndarray
+    network_input: np.ndarray
+
+    @property
+    def digit(self):
+        return int(np.argmax(self.probabilities))
+
+    @property
+    def confidence(self):
+        return float(self.probabilities[self.digit])
+
+    @property
+    def is_sure(self):
+        return self.confidence >= SURE_FROM
+
+    def runner_up(self):
+        """The second most likely digit and its probability, as (digit, probability)."""
+        second = int(np.argsort(self.probabilities)[-2])
+        return second, float(self.probabilities[second])
+
+
+class Predictor:
+    """Reads digits with a trained model: predict(picture) -> Prediction."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def predict(self, picture):
+        """Inputs:  picture -- a PIL image or array of any size (see numpy_cnn.preprocess).
+        Returns: Prediction.
+        Raises:  EmptyImageError if there is no ink on the picture.
+        """
+        network_input = to_mnist(picture)
+        probabilities = self.model.predict_proba(network_input)[0]
+        return Prediction(probabilities, network_input)

@@ -1,0 +1,380 @@
+"""Tests of the drawing app (gui/): first the parts without a window, then the real window.
+
+The window tests start their own virtual screen (Xvfb) and draw with the real X pointer, moved
+by xdotool, in the test process's own App; Tk events are pumped with root.update() instead of
+mainloop(). Without Xvfb or xdotool (or tkinter) they are skipped, unless the environment
+variable CI is set: then they fail.
+
+The tests that read digits use the shipped weights, weights/mnist_cnn.npz (or the file named
+by the environment variable NUMPY_CNN_WEIGHTS).
+"""
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+try:
+    import tkinter as tk
+except ImportError as error:      # Debian/Ubuntu ship Python's Tk separately
+    if os.environ.get("CI"):
+        raise
+    pytest.skip(f"tkinter is missing ({error}; Debian/Ubuntu: sudo apt-get install python3-tk)",
+                allow_module_level=True)
+
+import numpy_cnn                  # noqa: E402  (after the check for tkinter)
+from gui import __main__ as gui_main
+from gui.app import TITLE, App
+from gui.drawing import Drawing
+from gui.predictor import REPO_WEIGHTS, Prediction, Predictor, find_weights
+from gui.training import TrainingWindow
+from gui.widgets import PROMPT
+from gui.xvfb import XvfbError, virtual_display
+from numpy_cnn.preprocess import EmptyImageError
+
+REPO = Path(__file__).resolve().parent.parent
+WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "weights" / "mnist_cnn.npz"))
+EVENT_TIMEOUT = 5.0     # seconds to wait for the window to react
+
+
+# ------------------------------------------------------------------ digits, as pen paths
+
+def along(*corners, step=8):
+    """The points a hand passes through, every `step` px, going from corner to corner."""
+    points = [corners[0]]
+    for (x0, y0), (x1, y1) in zip(corners, corners[1:]):
+        n = max(1, round(math.dist((x0, y0), (x1, y1)) / step))
+        points += [(round(x0 + (x1 - x0) * i / n), round(y0 + (y1 - y0) * i / n))
+                   for i in range(1, n + 1)]
+    return points
+
+
+ONE = along((140, 40), (140, 240))
+SEVEN = along((70, 50), (210, 50), (120, 240))
+ZERO = [(round(140 + 65 * math.sin(a)), round(140 - 100 * math.cos(a)))
+        for a in np.linspace(0, 2 * math.pi, 40)]
+BAR = along((60, 40), (220, 40))        # a horizontal stroke across the top
+
+
+# ------------------------------------------------------------------ fixtures
+
+@pytest.fixture(scope="module")
+def model():
+    if not WEIGHTS.is_file():
+        pytest.fail(f"{WEIGHTS} is missing: train it with `python -m numpy_cnn.train --augment`")
+    return numpy_cnn.load(WEIGHTS)
+
+
+def require(program, package):
+    """Skip the test if `program` is not installed; fail instead when $CI is set."""
+    if shutil.which(program) is None:
+        reason = f"{program} is not installed (Debian/Ubuntu: sudo apt-get install {package})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI is set, so the GUI tests must run")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def display():
+    """A virtual screen for the whole session; DISPLAY points to it."""
+    require("Xvfb", "xvfb")
+    require("xdotool", "xdotool")
+    try:
+        with virtual_display() as name, pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DISPLAY", name)
+            yield name
+    except XvfbError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture
+def app(display, model):
+    """The App in a real window on the virtual screen, ready for the pointer."""
+    root = tk.Tk()
+    app = App(root, Predictor(model))
+    wait_until(root, lambda: root.winfo_viewable())
+    root.focus_force()
+    yield app
+    root.destroy()
+
+
+# ------------------------------------------------------------------ driving the window
+
+def wait_until(root, condition, timeout=EVENT_TIMEOUT):
+    """Process Tk events until condition() is true; fail after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("the window did not react in time")
+        root.update()
+        time.sleep(0.002)
+
+
+def xdotool(root, *args):
+    """Run xdotool while Tk keeps processing the events it produces."""
+    process = subprocess.Popen(["xdotool", *map(str, args)])
+    wait_until(root, lambda: process.poll() is not None)
+    assert process.returncode == 0, f"xdotool {args} failed"
+    root.update()
+
+
+def drag(app, points):
+    """Press the left button at points[0], move through the others, release: one stroke."""
+    x0, y0 = app.canvas.winfo_rootx(), app.canvas.winfo_rooty()
+    path = ["mousemove", x0 + points[0][0], y0 + points[0][1], "mousedown", 1]
+    for x, y in points[1:]:
+        path += ["sleep", 0.005, "mousemove", x0 + x, y0 + y]
+    strokes = len(app.drawing.strokes)
+    xdotool(app.root, *path, "mouseup", 1)
+    wait_until(app.root, lambda: len(app.drawing.strokes) == strokes + 1 and not app.pen_down)
+
+
+def press(app, keys):
+    """Type a key (e.g. "Return", "ctrl+z") into the window."""
+    xdotool(app.root, "key", "--clearmodifiers", keys)
+
+
+def click(app, widget):
+    """Click the middle of a widget with the real pointer."""
+    x = widget.winfo_rootx() + widget.winfo_width() // 2
+    y = widget.winfo_rooty() + widget.winfo_height() // 2
+    xdotool(app.root, "mousemove", x, y, "click", 1)
+
+
+def shown(app):
+    """The answer as the window shows it: (large digit text, message text)."""
+    return app.answer.digit_label.cget("text"), app.answer.message_label.cget("text")
+
+
+def button(app, text):
+    """The button whose label starts with text."""
+    found = [w for w in all_widgets(app.root)
+             if isinstance(w, tk.Button) and w.cget("text").startswith(text)]
+    assert len(found) == 1, f"no single button {text!r}"
+    return found[0]
+
+
+def all_widgets(widget):
+    return [widget] + [w for child in widget.winfo_children() for w in all_widgets(child)]
+
+
+# ------------------------------------------------------------------ Drawing (no window)
+
+def ink(drawing):
+    return np.asarray(drawing.image)
+
+
+def test_strokes_are_painted_with_round_ends():
+    drawing = Drawing(280)
+    drawing.begin_stroke(50, 100, width=20)
+    drawing.extend_stroke(200, 100)
+    pixels = ink(drawing)
+    assert (pixels[100, 50:201] == 255).all() and (pixels[91:110, 120] == 255).all()
+    assert pixels[100, 205] == 255 and pixels[100, 45] == 255, "round caps beyond both ends"
+    assert pixels[91, 41] == 0, "round, not square, caps"
+    assert pixels[130, 120] == 0 and pixels.max() == 255
+
+
+def test_undo_repaints_the_strokes_that_are_left():
+    drawing, expected = Drawing(280), Drawing(280)
+    for d in (drawing, expected):
+        d.begin_stroke(*ONE[0], width=20)
+        for point in ONE[1:]:
+            d.extend_stroke(*point)
+    drawing.begin_stroke(*BAR[0], width=30)
+    drawing.extend_stroke(*BAR[-1])
+    drawing.undo()
+    assert len(drawing.strokes) == 1 and np.array_equal(ink(drawing), ink(expected))
+
+
+def test_clear_and_undo_on_an_empty_drawing():
+    drawing = Drawing(280)
+    drawing.undo()
+    drawing.begin_stroke(10, 10, width=5)
+    drawing.clear()
+    assert drawing.is_empty and ink(drawing).max() == 0
+
+
+# ------------------------------------------------------------------ Predictor (no window)
+
+def test_prediction_digit_confidence_and_doubt():
+    p = np.array([0.05, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.45, 0.0, 0.0])
+    prediction = Prediction(p, np.zeros((28, 28), np.float32))
+    assert (prediction.digit, prediction.confidence, prediction.is_sure) == (1, 0.5, False)
+    assert prediction.runner_up() == (7, 0.45)
+    assert Prediction(np.eye(10)[3], np.zeros((28, 28))).is_sure
+
+
+def test_predictor_reads_a_drawn_one(model):
+    drawing = Drawing(280)
+    drawing.begin_stroke(*ONE[0], width=20)
+    drawing.extend_stroke(*ONE[-1])
+    prediction = Predictor(model).predict(drawing.image)
+    assert prediction.digit == 1 and prediction.network_input.shape == (28, 28)
+
+
+def test_predictor_refuses_an_empty_drawing(model):
+    with pytest.raises(EmptyImageError):
+        Predictor(model).predict(Drawing(280).image)
+
+
+def test_find_weights(tmp_path, monkeypatch):
+    assert find_weights("my.npz") == Path("my.npz")
+    monkeypatch.chdir(tmp_path)
+    assert find_weights() == REPO_WEIGHTS
+    (tmp_path / "weights").mkdir()
+    (tmp_path / "weights" / "mnist_cnn.npz").write_bytes(b"")
+    assert find_weights().resolve() == tmp_path / "weights" / "mnist_cnn.npz"
+
+
+# ------------------------------------------------------------------ the real window
+
+def test_window_opens_with_the_prompt(app):
+    assert shown(app) == ("", PROMPT)
+    assert app.root.title() == TITLE
+
+
+@pytest.mark.parametrize("digit, path", [("1", ONE), ("7", SEVEN), ("0", ZERO)])
+def test_drawing_a_digit_with_the_mouse_shows_it(app, digit, path):
+    drag(app, path)
+    assert shown(app)[0] == digit, f"drew a {digit}, the window shows {shown(app)}"
+    assert len(app.canvas.find_all()) == 1 and ink(app.drawing).max() == 255
+
+
+def test_undo_with_ctrl_z_and_clear_with_escape(app):
+    drag(app, ONE)
+    after_one = ink(app.drawing).copy()
+    drag(app, BAR)
+    assert len(app.drawing.strokes) == 2 and not np.array_equal(ink(app.drawing), after_one)
+    press(app, "ctrl+z")
+    assert len(app.drawing.strokes) == 1 and len(app.canvas.find_all()) == 1
+    assert np.array_equal(ink(app.drawing), after_one) and shown(app)[0] == "1"
+    press(app, "Escape")
+    assert app.drawing.is_empty and not app.canvas.find_all() and ink(app.drawing).max() == 0
+    assert shown(app) == ("", PROMPT)
+
+
+def test_undo_and_clear_buttons(app):
+    drag(app, ONE)
+    drag(app, BAR)
+    click(app, button(app, "Undo"))
+    assert len(app.drawing.strokes) == 1
+    click(app, button(app, "Clear"))
+    assert app.drawing.is_empty and shown(app) == ("", PROMPT)
+
+
+def test_predict_on_an_empty_canvas_shows_the_prompt(app):
+    drag(app, ONE)
+    press(app, "Escape")
+    click(app, button(app, "Predict"))
+    assert shown(app) == ("", PROMPT)
+    press(app, "Return")
+    assert shown(app) == ("", PROMPT)
+
+
+def test_without_predict_after_each_stroke_enter_predicts(app):
+    app.predict_after_stroke.set(False)
+    drag(app, ONE)
+    assert shown(app) == ("", PROMPT)
+    press(app, "Return")
+    assert shown(app)[0] == "1"
+
+
+class Undecided:
+    """A stand-in Predictor that hesitates between 1 (45%) and 7 (38%)."""
+
+    def predict(self, image):
+        p = np.array([0.02, 0.45, 0.0, 0.0, 0.0, 0.0, 0.0, 0.38, 0.15, 0.0])
+        return Prediction(p, np.zeros((28, 28), np.float32))
+
+
+def test_a_doubtful_answer_says_it_is_unsure(display):
+    root = tk.Tk()
+    app = App(root, Undecided())
+    app.draw(ONE)
+    root.update()
+    digit, message = shown(app)
+    root.destroy()
+    assert digit == "1?" and message.startswith("Not sure") and "7 (38%)" in message
+
+
+def test_prediction_is_fast(app):
+    drag(app, SEVEN)
+
+    def once():
+        start = time.perf_counter()
+        app.predict()
+        app.root.update_idletasks()
+        return time.perf_counter() - start
+    best = min(once() for _ in range(5))
+    assert best < 0.050, f"prediction, preprocessing and display included: {best * 1e3:.0f} ms"
+
+
+def test_training_window_shows_the_commands_output(display):
+    root = tk.Tk()
+    script = "import time\nfor i in range(3):\n    print(f'epoch {i + 1}/3'); time.sleep(0.05)"
+    window = TrainingWindow(root, [sys.executable, "-c", script])
+    root.wait_window(window)
+    root.destroy()
+    assert window.returncode == 0
+    assert list(window.last_lines) == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+
+
+# ------------------------------------------------------------------ python -m gui
+
+def test_app_opens_in_under_2_seconds(display, model):
+    start = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "gui", "--weights", str(WEIGHTS)], cwd=REPO)
+    try:
+        subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", TITLE],
+                       check=True, timeout=20, stdout=subprocess.DEVNULL)
+        seconds = time.monotonic() - start
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert seconds < 2.0, f"the window took {seconds:.2f} s to open"
+
+
+def test_unusable_weights_are_reported_without_a_traceback(display, tmp_path, monkeypatch,
+                                                           capsys):
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not an npz file")
+    dialogs = []
+    monkeypatch.setattr(gui_main.messagebox, "showerror", lambda *args, **kw: dialogs.append(args))
+    assert gui_main.main(["--weights", str(bad)]) == 1
+    stderr = capsys.readouterr().err
+    assert str(bad) in stderr and "Traceback" not in stderr
+    assert len(dialogs) == 1 and str(bad) in dialogs[0][1]
+
+
+def test_missing_weights_declined_exits_with_the_training_command(display, tmp_path,
+                                                                  monkeypatch, capsys):
+    monkeypatch.setattr(gui_main.messagebox, "askyesno", lambda *args, **kw: False)
+    assert gui_main.main(["--weights", str(tmp_path / "none.npz")]) == 1
+    assert "numpy_cnn.train" in capsys.readouterr().err
+
+
+def test_missing_weights_accepted_trains_then_opens(display, tmp_path, monkeypatch):
+    """Yes to training: the training command runs (here a quick stand-in), then the app opens."""
+    weights = tmp_path / "new.npz"
+    stand_in = ("import sys, numpy as np, numpy_cnn\n"
+                "print('epoch 1/1 done', flush=True)\n"
+                "numpy_cnn.save(numpy_cnn.build_reference_model(np.random.default_rng(0)), "
+                "sys.argv[1])")
+    opened = []
+
+    def open_then_close(root, predictor):
+        opened.append(App(root, predictor))
+        root.after(100, root.destroy)
+
+    monkeypatch.setattr(gui_main.messagebox, "askyesno", lambda *args, **kw: True)
+    monkeypatch.setattr(gui_main, "training_command",
+                        lambda path: [sys.executable, "-c", stand_in, str(path)])
+    monkeypatch.setattr(gui_main, "App", open_then_close)
+    assert gui_main.main(["--weights", str(weights)]) == 0
+    assert weights.is_file() and len(opened) == 1
