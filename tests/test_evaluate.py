@@ -1,0 +1,172 @@
+"""Evaluation (numbers and the evaluate command) and the predict command, on a small network
+trained here and, once it exists, on the shipped weights/mnist_cnn.npz."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import numpy_cnn
+from numpy_cnn import __main__ as cli
+from numpy_cnn import evaluate as ev
+from numpy_cnn import report, train
+from numpy_cnn.data import load_mnist
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED = REPO / "weights" / "mnist_cnn.npz"
+shipped_only = pytest.mark.skipif(not SHIPPED.is_file(), reason="weights/mnist_cnn.npz not shipped yet")
+
+
+@pytest.fixture(scope="module")
+def mnist_test():
+    _, _, images, labels = load_mnist()
+    return images, labels
+
+
+@pytest.fixture(scope="module")
+def small_weights(tmp_path_factory):
+    """A network trained for one epoch on 2,000 images by the training command."""
+    out = tmp_path_factory.mktemp("small") / "small.npz"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(report, "write_run_report", lambda *args: [])    # figures: see test_train
+        assert train.main(["--limit", "2000", "--epochs", "1", "--val-split", "0",
+                           "--test-limit", "200", "--out", str(out)]) == 0
+    return out
+
+
+def render(digit, path, dark_on_light=True, size=200):
+    """Save a 28x28 MNIST digit as a bigger image file, off centre on a wider page."""
+    ink = Image.fromarray(digit).resize((size, size), Image.Resampling.BICUBIC)
+    page = Image.new("L", (size * 2, int(size * 1.5)), 0)
+    page.paste(ink, (size // 3, size // 5))
+    if dark_on_light:
+        page = Image.fromarray(255 - np.asarray(page))
+    page.convert("RGB").save(path)
+    return path
+
+
+def sure_digits(model, images, labels, count=5):
+    """Indices of test digits the model reads right with probability > 0.95."""
+    p = model.predict_proba(images[:100])
+    good = np.flatnonzero((p.argmax(axis=1) == labels[:100]) & (p.max(axis=1) > 0.95))
+    return good[:count]
+
+
+# ------------------------------------------------------------------ the numbers
+
+def test_confusion_matrix_counts_pairs():
+    cm = ev.confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], classes=3)
+    assert cm.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+
+
+def test_evaluation_accuracy_per_class_and_confident_mistakes():
+    probabilities = np.full((4, 10), 0.01)
+    probabilities[[0, 1, 2, 3], [3, 5, 7, 3]] = [0.9, 0.6, 0.95, 0.8]
+    result = ev.Evaluation(0.5, probabilities, np.array([3, 3, 1, 3]))
+    assert result.accuracy == 0.5
+    assert result.per_class_accuracy[3] == pytest.approx(2 / 3)
+    assert result.per_class_accuracy[1] == 0.0
+    assert result.confident_mistakes().tolist() == [2, 1]      # 95% wrong first, then 60%
+    table = ev.format_confusion(result.confusion)
+    assert len(table.splitlines()) == 11 and "66.67%" in table
+
+
+def test_evaluate_matches_the_model_and_the_loss(mnist_test):
+    images, labels = mnist_test[0][:300], mnist_test[1][:300]
+    model = numpy_cnn.build_reference_model(np.random.default_rng(0))
+    result = ev.evaluate(model, images, labels, batch_size=128)
+    np.testing.assert_allclose(result.probabilities, model.predict_proba(images), atol=1e-6)
+    loss, _ = numpy_cnn.softmax_cross_entropy(model.forward(model.as_input(images)), labels)
+    assert result.loss == pytest.approx(loss, rel=1e-5)
+
+
+# ------------------------------------------------------------------ the commands
+
+def test_evaluate_command_prints_the_report(small_weights, capsys):
+    assert ev.main(["--weights", str(small_weights), "--limit", "500"]) == 0
+    out = capsys.readouterr().out
+    accuracy = float(out.split("Accuracy on the test set: ")[1].split("%")[0]) / 100
+    assert accuracy > 0.8
+    assert "Per-class accuracy" in out and "Confusion matrix" in out
+    assert "most confident mistakes" in out
+
+
+def test_evaluate_command_bad_weights_is_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.npz"
+    bad.write_text("not weights")
+    assert ev.main(["--weights", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_predict_reads_rendered_digits(small_weights, mnist_test, tmp_path, capsys):
+    images, labels = mnist_test
+    chosen = sure_digits(numpy_cnn.load(small_weights), images, labels)
+    assert len(chosen) >= 3
+    paths = [str(render(images[i], tmp_path / f"digit{i}.png", dark_on_light=i % 2 == 0))
+             for i in chosen]
+    assert cli.main(["predict", *paths, "--weights", str(small_weights)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [int(line.split(": ")[1][0]) for line in lines] == labels[chosen].tolist()
+    assert all("top 3:" in line for line in lines)
+
+
+def test_predict_turns_sideways_photos_upright(small_weights, mnist_test, tmp_path, capsys):
+    images, labels = mnist_test
+    i = sure_digits(numpy_cnn.load(small_weights), images, labels, count=1)[0]
+    upright = Image.open(render(images[i], tmp_path / "upright.png"))
+    exif = Image.Exif()
+    exif[0x0112] = 6                       # EXIF orientation: turn 90 degrees clockwise to view
+    upright.rotate(90, expand=True).save(tmp_path / "sideways.jpg", exif=exif)
+    assert cli.main(["predict", str(tmp_path / "sideways.jpg"), "--weights", str(small_weights)]) == 0
+    assert capsys.readouterr().out.split(": ")[1][0] == str(labels[i])
+
+
+def test_predict_bad_inputs_give_one_line_errors(small_weights, tmp_path, capsys):
+    blank = tmp_path / "blank.png"
+    Image.new("L", (60, 60), 255).save(blank)
+    junk = tmp_path / "junk.png"
+    junk.write_text("not an image")
+    code = cli.main(["predict", str(blank), str(junk), str(tmp_path / "missing.png"),
+                     "--weights", str(small_weights)])
+    assert code == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 3 and all(line.startswith("error: ") for line in err)
+    assert "blank" in err[0] and "not an image" in err[1] and "no such file" in err[2]
+
+
+def test_predict_as_a_real_command(small_weights, mnist_test, tmp_path):
+    images, labels = mnist_test
+    i = sure_digits(numpy_cnn.load(small_weights), images, labels, count=1)[0]
+    good = render(images[i], tmp_path / "digit.png")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-m", "numpy_cnn", "predict", str(good),
+                           "--weights", str(small_weights)], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith(f"{good}: {labels[i]} (")
+    failed = subprocess.run([sys.executable, "-m", "numpy_cnn", "predict", str(tmp_path)],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert len(failed.stderr.strip().splitlines()) == 1
+
+
+# ------------------------------------------------------------------ the shipped weights
+
+@shipped_only
+def test_shipped_weights_beat_99_percent(mnist_test):
+    images, labels = mnist_test
+    assert ev.evaluate(numpy_cnn.load(SHIPPED), images, labels).accuracy > 0.99
+
+
+@shipped_only
+def test_predict_with_shipped_weights(mnist_test, tmp_path, capsys):
+    images, labels = mnist_test
+    paths = [str(render(images[i], tmp_path / f"d{i}.png", dark_on_light=i % 2 == 0))
+             for i in range(10)]
+    assert cli.main(["predict", *paths]) == 0             # default weights: the shipped file
+    lines = capsys.readouterr().out.splitlines()
+    read = [int(line.split(": ")[1][0]) for line in lines]
+    assert np.mean(np.array(read) == labels[:10]) >= 0.9
