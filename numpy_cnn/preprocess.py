@@ -116,7 +116,8 @@ def crop_to_ink(ink):
 def fit_in_box(digit, box):
     """Scale the digit so that its longer side is `box` pixels, keeping its aspect ratio.
 
-    Inputs:  digit -- (h, w) float32 ink, cropped to the digit; box -- side in pixels (20).
+    Inputs:  digit -- (h, w) float32 ink, cropped to the digit;
+             box -- the longer side wanted, in pixels (20; 80 for the working copy).
     Returns: (h', w') float32 in [0, 1] with max(h', w') == box and h'/w' ~ h/w (at least
              1 px each); the brightest pixel is 1, as in MNIST.
 
