@@ -23,19 +23,12 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from numpy_cnn import Adam, build_reference_model, softmax_cross_entropy  # noqa: E402
+from numpy_cnn import Adam, build_reference_model  # noqa: E402
 from numpy_cnn.data import load_mnist, to_model_input  # noqa: E402
 from numpy_cnn.layers import Conv2D, Dense  # noqa: E402
+from numpy_cnn.parallel import DataParallel, single_threaded_blas  # noqa: E402
 
 EPOCH = 60_000
-
-
-def blas_threads():
-    """Threads NumPy's OpenBLAS uses: its environment variables, else one per core."""
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
-        if os.environ.get(var):
-            return int(os.environ[var])
-    return os.cpu_count()
 
 
 def median_time(fn, repeats):
@@ -70,19 +63,20 @@ def matmul_rate(n=2048, repeats=5):
     return 2 * n ** 3 / median_time(lambda: a @ a, repeats)
 
 
-def numpy_step_time(x, y, batch, steps, repeats):
-    """Median seconds of one numpy_cnn training step."""
-    model = build_reference_model(np.random.default_rng(0))
-    opt = Adam(model.params)
+def numpy_step_time(x, y, batch, steps, repeats, workers):
+    """Median seconds of one numpy_cnn training step, run as numpy_cnn.train runs it: the batch
+    split over `workers` threads, each with a one-thread BLAS."""
+    rng = np.random.default_rng(0)
+    model = build_reference_model(rng)
+    trainer, opt = DataParallel(model, workers), Adam(model.params)
 
     def run():
         for i in range(steps):
             s = slice(i * batch, (i + 1) * batch)
-            loss, dlogits = softmax_cross_entropy(model.forward(x[s], training=True), y[s])
-            model.backward(dlogits)
-            opt.step(model.grads)
-    run()  # warm-up
-    return median_time(run, repeats) / steps
+            opt.step(trainer.loss_and_grads(x[s], y[s], rng)[2])
+    with single_threaded_blas():
+        run()  # warm-up
+        return median_time(run, repeats) / steps
 
 
 def torch_step_time(torch, x, y, batch, steps, repeats):
@@ -127,14 +121,14 @@ def train_one_epoch_for_memory(batch, steps):
     """Child process: train like the training script does, print the peak RSS in MiB."""
     x_train, y_train, _, _ = load_mnist()
     x, y = to_model_input(x_train), y_train.astype(np.int64)
-    model = build_reference_model(np.random.default_rng(0))
-    opt = Adam(model.params)
-    order = np.random.default_rng(0).permutation(len(x))
-    for i in range(min(steps, len(x) // batch)):
-        idx = order[i * batch:(i + 1) * batch]
-        loss, dlogits = softmax_cross_entropy(model.forward(x[idx], training=True), y[idx])
-        model.backward(dlogits)
-        opt.step(model.grads)
+    rng = np.random.default_rng(0)
+    model = build_reference_model(rng)
+    trainer, opt = DataParallel(model), Adam(model.params)
+    order = rng.permutation(len(x))
+    with single_threaded_blas():
+        for i in range(min(steps, len(x) // batch)):
+            idx = order[i * batch:(i + 1) * batch]
+            opt.step(trainer.loss_and_grads(x[idx], y[idx], rng)[2])
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -155,20 +149,21 @@ def main(argv=None):
         return train_one_epoch_for_memory(*args.memory_child)
 
     steps, repeats = (10, 3) if args.quick else (30, 7)
+    cores = os.cpu_count()
     torch = None
     if not args.no_torch:
         try:
             import torch
-            torch.set_num_threads(blas_threads())
+            torch.set_num_threads(cores)
         except ImportError:
             print("torch is not installed: no PyTorch peer (pip install torch==2.13.0)")
     x_train, y_train, _, _ = load_mnist()
     n = steps * max(args.batch_sizes)
     x, y = to_model_input(x_train[:n]), y_train[:n].astype(np.int64)
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"BLAS threads {blas_threads()}, numpy {np.__version__}"
-          + (f", torch {torch.__version__} ({torch.get_num_threads()} threads)" if torch else ""))
+    print(f"machine: {platform.processor() or platform.machine()}, {cores} cores; "
+          f"numpy {np.__version__}: {cores} worker threads x 1 BLAS thread"
+          + (f"; torch {torch.__version__}: {torch.get_num_threads()} threads" if torch else ""))
     flops = epoch_flops(build_reference_model(np.random.default_rng(0)))
     rate = matmul_rate()
     floor = flops / rate
@@ -178,7 +173,7 @@ def main(argv=None):
           f"{'x floor':>8}")
     for batch in args.batch_sizes:
         steps_per_epoch = -(-EPOCH // batch)
-        ours = numpy_step_time(x, y, batch, steps, repeats) * steps_per_epoch
+        ours = numpy_step_time(x, y, batch, steps, repeats, cores) * steps_per_epoch
         theirs = torch_step_time(torch, x, y, batch, steps, repeats) * steps_per_epoch if torch else None
         ratio = f"{ours / theirs:6.2f}" if theirs else "     -"
         theirs_s = f"{theirs:14.1f}" if theirs else f"{'-':>14}"

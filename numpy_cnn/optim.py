@@ -62,8 +62,10 @@ class Adam:
             m *= b1
             m += (1.0 - b1) * g
             v *= b2
-            v += (1.0 - b2) * g * g
-            p -= self.lr * (m / correct1) / (np.sqrt(v / correct2) + self.eps)
+            v += (1.0 - b2) * np.square(g)
+            denom = np.sqrt(v / correct2)                  # sqrt(v_hat), then + eps in place
+            denom += self.eps
+            p -= (self.lr / correct1) * m / denom          # lr * m_hat / (sqrt(v_hat) + eps)
 
     def state_dict(self):
         """Arrays that resume training exactly: the step count and both moments per parameter."""

@@ -23,6 +23,7 @@ Files written, for --out weights/mnist_cnn.npz:
 import argparse
 import json
 import math
+import os
 import shlex
 import sys
 import time
@@ -34,9 +35,9 @@ from . import report
 from .augment import augment_batch
 from .data import DataFileError, DownloadError, load_mnist
 from .evaluate import evaluate
-from .losses import softmax_cross_entropy
 from .model import build_reference_model
 from .optim import Adam
+from .parallel import DataParallel, single_threaded_blas
 from .progress import EpochProgress, epoch_line, format_duration
 from .storage import WeightsError, atomic_savez, read_npz, save
 
@@ -44,7 +45,7 @@ CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
 MNIST_TRAIN_SIZE = 60000
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
 RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "val_split",
-                "limit", "test_limit")
+                "limit", "test_limit", "workers")
 
 
 class TrainingDiverged(RuntimeError):
@@ -74,6 +75,8 @@ def build_parser():
     p.add_argument("--limit", type=int, metavar="N", help="train on the first N training images only")
     p.add_argument("--test-limit", type=int, metavar="N", help="test on the first N test images only")
     p.add_argument("--data-dir", default="data", metavar="DIR", help="folder of the MNIST files")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="threads that share each batch (default: one per core)")
     p.add_argument("--resume", action="store_true",
                    help="continue the run saved in the checkpoint next to --out, with its settings")
     return p
@@ -100,7 +103,7 @@ def parse_args(argv):
         if changed:
             parser.error("a resumed run keeps its settings; the checkpoint was made with " +
                          ", ".join(f"--{k.replace('_', '-')} {saved.get(k)}" for k in changed))
-    for name in ("epochs", "batch_size", "lr_step", "limit", "test_limit"):
+    for name in ("epochs", "batch_size", "lr_step", "limit", "test_limit", "workers"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not args.lr > 0:
@@ -134,27 +137,28 @@ def load_splits(args):
             "test": (x_test[:args.test_limit], y_test[:args.test_limit])}
 
 
-def train_step(model, optimizer, x, y):
-    """One optimizer step on the batch x (N, 28, 28, 1), y (N,).
-    Returns (loss, number of right answers); a non-finite loss is returned before any update."""
+def train_step(trainer, optimizer, x, y, rng):
+    """One optimizer step on the batch x (N, 28, 28, 1), y (N,), forward and backward spread over
+    the trainer's threads. Returns (loss, number of right answers); a non-finite loss is
+    returned without any update."""
     with np.errstate(over="ignore", invalid="ignore"):   # a blow-up shows in the loss: no warnings
-        logits = model.forward(x, training=True)
-        loss, dlogits = softmax_cross_entropy(logits, y)
+        loss, logits, grads = trainer.loss_and_grads(x, y, rng)
         if np.isfinite(loss):
-            model.backward(dlogits)
-            optimizer.step(model.grads)
+            optimizer.step(grads)
     return loss, int(np.sum(logits.argmax(axis=1) == y))
 
 
-def train_one_epoch(model, optimizer, images, labels, args, rng, progress):
+def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress):
     """One shuffled pass over the training images. Returns (mean loss, accuracy) as seen during
     the pass (with dropout on). Raises TrainingDiverged as soon as the loss is not finite."""
+    model = trainer.model
     order = rng.permutation(len(labels))
     for batch, start in enumerate(range(0, len(order), args.batch_size), start=1):
         chosen = order[start:start + args.batch_size]
         x = model.as_input(images[chosen])
-        loss, correct = train_step(model, optimizer, augment_batch(x, rng) if args.augment else x,
-                                   labels[chosen])
+        loss, correct = train_step(trainer, optimizer,
+                                   augment_batch(x, rng) if args.augment else x, labels[chosen],
+                                   rng)
         if not np.isfinite(loss):
             raise TrainingDiverged(f"the loss became {loss} at batch {batch} of epoch "
                                    f"{progress.epoch} (learning rate {optimizer.lr:g})")
@@ -220,13 +224,15 @@ def fit(args, model, optimizer, rng, splits, run):
     """Train from run["epochs_done"] to args.epochs, checkpointing after every epoch."""
     images, labels = splits["train"]
     batches = math.ceil(len(labels) / args.batch_size)
+    trainer = DataParallel(model, args.workers)
     while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
         epoch = run["epochs_done"] + 1
         optimizer.lr = learning_rate(args, epoch - 1)
         progress = EpochProgress(epoch, args.epochs, batches)
         try:
-            train_loss, train_acc = train_one_epoch(model, optimizer, images, labels, args, rng,
-                                                    progress)
+            with single_threaded_blas():   # the trainer's threads already fill the cores
+                train_loss, train_acc = train_one_epoch(trainer, optimizer, images, labels, args,
+                                                        rng, progress)
             progress.note("evaluating...")
             val = evaluate(model, *splits["val"]) if len(splits["val"][1]) else None
             test = evaluate(model, *splits["test"])
