@@ -4,10 +4,11 @@
     python benchmarks/train_speed.py --quick    # a short look
 
 For each batch size it times full training steps (forward, loss, backward, Adam) of the reference
-network on real MNIST batches: a warm-up, then several repeats of a run of steps; the median step
-time times the number of steps in an epoch of 60,000 images gives seconds per epoch. If torch is
-importable, the same network, batch and optimizer run in PyTorch in the same process, with as many
-threads as NumPy's BLAS uses. It also prints the FLOPs of an epoch, the machine's float32 matmul
+network on real MNIST batches, as numpy_cnn.train runs them (one worker thread per core): a
+warm-up, then several repeats of a run of steps; the median step time times the number of steps
+in an epoch of 60,000 images gives seconds per epoch. If torch is importable, the same network,
+batch and optimizer run in PyTorch in the same process with one thread per core, timed in turn
+with numpy_cnn (A, B, A, B, ...) so that a slow spell of the machine hits both alike. It also prints the FLOPs of an epoch, the machine's float32 matmul
 rate, the "GEMM floor" (the epoch's FLOPs at that rate), single-image inference latency, and the
 peak memory of a training epoch (measured in a fresh process).
 """
@@ -63,23 +64,34 @@ def matmul_rate(n=2048, repeats=5):
     return 2 * n ** 3 / median_time(lambda: a @ a, repeats)
 
 
-def numpy_step_time(x, y, batch, steps, repeats, workers):
-    """Median seconds of one numpy_cnn training step, run as numpy_cnn.train runs it: the batch
-    split over `workers` threads, each with a one-thread BLAS."""
+def interleaved_step_times(runs, steps, repeats):
+    """Median seconds per step of each run() in runs (a dict), timed in turn, repeats times over,
+    so that a slow spell of the machine hits every contender alike. Each runs once to warm up."""
+    times = {name: [] for name in runs}
+    for run in runs.values():
+        run()
+    for _ in range(repeats):
+        for name, run in runs.items():
+            times[name].append(median_time(run, 1) / steps)
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def numpy_steps(x, y, batch, steps, workers):
+    """A function that runs `steps` numpy_cnn training steps as numpy_cnn.train runs them: each
+    batch split over `workers` threads, each with a one-thread BLAS."""
     rng = np.random.default_rng(0)
     model = build_reference_model(rng)
     trainer, opt = DataParallel(model, workers), Adam(model.params)
 
     def run():
-        for i in range(steps):
-            s = slice(i * batch, (i + 1) * batch)
-            opt.step(trainer.loss_and_grads(x[s], y[s], rng)[2])
-    with single_threaded_blas():
-        run()  # warm-up
-        return median_time(run, repeats) / steps
+        with single_threaded_blas():
+            for i in range(steps):
+                s = slice(i * batch, (i + 1) * batch)
+                opt.step(trainer.loss_and_grads(x[s], y[s], rng)[2])
+    return run
 
 
-def torch_step_time(torch, x, y, batch, steps, repeats):
+def torch_steps(torch, x, y, batch, steps):
     """The same network, batch and optimizer in PyTorch (NCHW, its native layout)."""
     nn = torch.nn
     torch.manual_seed(0)
@@ -97,8 +109,7 @@ def torch_step_time(torch, x, y, batch, steps, repeats):
             opt.zero_grad()
             loss_fn(net(xt[s]), yt[s]).backward()
             opt.step()
-    run()
-    return median_time(run, repeats) / steps
+    return run
 
 
 def inference_latency(repeats=200):
@@ -173,8 +184,12 @@ def main(argv=None):
           f"{'x floor':>8}")
     for batch in args.batch_sizes:
         steps_per_epoch = -(-EPOCH // batch)
-        ours = numpy_step_time(x, y, batch, steps, repeats, cores) * steps_per_epoch
-        theirs = torch_step_time(torch, x, y, batch, steps, repeats) * steps_per_epoch if torch else None
+        runs = {"numpy_cnn": numpy_steps(x, y, batch, steps, cores)}
+        if torch:
+            runs["torch"] = torch_steps(torch, x, y, batch, steps)
+        step = interleaved_step_times(runs, steps, repeats)
+        ours = step["numpy_cnn"] * steps_per_epoch
+        theirs = step["torch"] * steps_per_epoch if torch else None
         ratio = f"{ours / theirs:6.2f}" if theirs else "     -"
         theirs_s = f"{theirs:14.1f}" if theirs else f"{'-':>14}"
         print(f"{batch:5d} {ours:18.1f} {theirs_s} {ratio} {ours / floor:8.2f}")

@@ -4,7 +4,6 @@ The accuracy test reads the shipped weights, weights/mnist_cnn.npz (or the file 
 environment variable NUMPY_CNN_WEIGHTS), and the MNIST test set through numpy_cnn.data.
 """
 import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -211,17 +210,6 @@ def test_mnist_centre_is_where_mnist_puts_the_centre_of_mass(mnist):
 
 
 # ------------------------------------------------------------------ with the network
-
-def test_fast_enough_for_the_app(model):
-    thick_pen = outline(20, 30, 200, 150, pen=45)    # the slowest case: strokes to thin
-
-    def once():
-        start = time.perf_counter()
-        model.predict_proba(to_mnist(thick_pen))
-        return time.perf_counter() - start
-    best = min(once() for _ in range(5))
-    assert best < 0.020, f"to_mnist + predict took {best * 1000:.1f} ms on a 280x280 canvas"
-
 
 def test_digits_drawn_anywhere_at_any_size_are_read_as_well_as_mnist(model, mnist):
     _, _, x_test, y_test = mnist

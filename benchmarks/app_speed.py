@@ -1,0 +1,93 @@
+"""How quickly does the drawing app open and answer?
+
+    python benchmarks/app_speed.py [--weights PATH] [--runs N]
+
+Needs Xvfb and xdotool (Debian/Ubuntu: apt-get install xvfb xdotool); it starts its own virtual
+screen. Prints medians of:
+- opening: from starting `python -m gui` until its window is visible (xdotool sees it);
+- a prediction in the app: App.predict() on a drawn 7 (preprocessing, network and the three
+  views), until Tk has drawn the result;
+- to_mnist + predict on a 280x280 canvas drawn with a thick pen (the slowest preprocessing case).
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+import tkinter as tk
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+import numpy_cnn  # noqa: E402
+from gui.app import TITLE, App  # noqa: E402
+from gui.predictor import Predictor  # noqa: E402
+from gui.xvfb import virtual_display  # noqa: E402
+from numpy_cnn.preprocess import to_mnist  # noqa: E402
+
+SEVEN = [(70, 50), (140, 50), (210, 50), (180, 113), (150, 176), (120, 240)]
+
+
+def seconds_to_open(weights):
+    """Wall time from starting python -m gui until its window is visible."""
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "gui", "--weights", str(weights)], cwd=REPO)
+    try:
+        subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", TITLE],
+                       check=True, timeout=30, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def seconds_per_prediction(model, runs):
+    """Median wall time of App.predict() on a drawn 7, display update included."""
+    root = tk.Tk()
+    app = App(root, Predictor(model))
+    app.draw(SEVEN)
+    root.update()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        app.predict()
+        root.update_idletasks()
+        times.append(time.perf_counter() - start)
+    root.destroy()
+    return float(np.median(times))
+
+
+def seconds_canvas_to_prediction(model, runs):
+    """Median wall time of to_mnist + predict_proba on a thick-pen 280x280 canvas."""
+    canvas = np.zeros((280, 280), np.uint8)
+    canvas[20:220, 30:180] = 255
+    canvas[65:175, 75:135] = 0                       # a ring drawn with a 45 px pen
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        model.predict_proba(to_mnist(canvas))
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--weights", default=str(REPO / "weights" / "mnist_cnn.npz"))
+    parser.add_argument("--runs", type=int, default=50, help="timed predictions (default 50)")
+    args = parser.parse_args(argv)
+    model = numpy_cnn.load(args.weights)
+    with virtual_display() as display:
+        os.environ["DISPLAY"] = display
+        opens = [seconds_to_open(args.weights) for _ in range(5)]
+        predict = seconds_per_prediction(model, args.runs)
+    canvas = seconds_canvas_to_prediction(model, args.runs)
+    print(f"python -m gui until the window shows: {np.median(opens):.2f} s (median of 5)")
+    print(f"App.predict(), display included: {predict * 1e3:.1f} ms (median of {args.runs})")
+    print(f"to_mnist + predict, thick-pen 280x280 canvas: {canvas * 1e3:.1f} ms "
+          f"(median of {args.runs})")
+
+
+if __name__ == "__main__":
+    main()
