@@ -36,6 +36,7 @@ def atomic_savez(path, arrays):
             np.savez(f, **arrays)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)   # mkstemp makes the file private; weights are for everyone to read
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
