@@ -97,7 +97,8 @@ class DataParallel:
     def loss_and_grads(self, x, y, rng):
         """One batch: x (N, 28, 28, 1), y (N,) -> (mean loss, logits (N, 10), grads by name)."""
         self._seed_dropout(rng)
-        bounds = np.linspace(0, len(y), len(self.replicas) + 1).astype(int)
+        n, k = len(y), len(self.replicas)
+        bounds = [i * n // k for i in range(k + 1)]            # plain ints: no float64 below
         shards = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
         caller_errstate = np.geterr()   # NumPy's error settings are per thread: pass them on
@@ -112,7 +113,7 @@ class DataParallel:
         jobs = zip(self.replicas, shards)
         results = list(self.pool.map(lambda job: run(*job), jobs) if self.pool
                        else (run(*job) for job in jobs))
-        weights = [(s.stop - s.start) / len(y) for s in shards]
+        weights = [(s.stop - s.start) / n for s in shards]        # Python floats keep float32
         loss = sum(w * r[0] for w, r in zip(weights, results))
         grads = {}
         for k in self.model.params:

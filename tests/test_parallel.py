@@ -39,3 +39,12 @@ def test_dropout_masks_come_from_the_given_generator():
     a, b, c = run(5), run(5), run(6)
     np.testing.assert_array_equal(a[2]["dense1.W"], b[2]["dense1.W"])
     assert not np.array_equal(a[2]["dense1.W"], c[2]["dense1.W"])
+
+
+def test_float32_training_stays_float32():
+    rng = np.random.default_rng(0)
+    model = build_reference_model(rng)
+    x = rng.random((9, 28, 28, 1), dtype=np.float32)
+    loss, logits, grads = DataParallel(model, 2).loss_and_grads(x, np.arange(9) % 10, rng)
+    assert logits.dtype == np.float32
+    assert {g.dtype for g in grads.values()} == {np.dtype(np.float32)}
