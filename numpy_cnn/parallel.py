@@ -97,8 +97,8 @@ class DataParallel:
     def loss_and_grads(self, x, y, rng):
         """One batch: x (N, 28, 28, 1), y (N,) -> (mean loss, logits (N, 10), grads by name)."""
         self._seed_dropout(rng)
-        n, k = len(y), len(self.replicas)
-        bounds = [i * n // k for i in range(k + 1)]            # plain ints: no float64 below
+        n, parts = len(y), len(self.replicas)
+        bounds = [i * n // parts for i in range(parts + 1)]    # plain ints: no float64 below
         shards = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
 
         caller_errstate = np.geterr()   # NumPy's error settings are per thread: pass them on
@@ -116,8 +116,8 @@ class DataParallel:
         weights = [(s.stop - s.start) / n for s in shards]        # Python floats keep float32
         loss = sum(w * r[0] for w, r in zip(weights, results))
         grads = {}
-        for k in self.model.params:
-            grads[k] = weights[0] * self.replicas[0].grads[k]
+        for name in self.model.params:
+            grads[name] = weights[0] * self.replicas[0].grads[name]
             for w, replica in zip(weights[1:], self.replicas[1:]):
-                grads[k] += w * replica.grads[k]
+                grads[name] += w * replica.grads[name]
         return loss, np.concatenate([r[1] for r in results]), grads
