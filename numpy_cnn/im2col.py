@@ -77,8 +77,11 @@ def col2im(offset_grad, x_shape, kh, kw, stride=1, pad=0):
     """
     n, h, w, c = x_shape
     ho, wo = output_size(h, kh, stride, pad), output_size(w, kw, stride, pad)
-    dxp = np.zeros((n, h + 2 * pad, w + 2 * pad, c), dtype=np.result_type(offset_grad(0, 0)))
+    dxp = None
     for a in range(kh):
         for b in range(kw):
-            dxp[:, a:a + stride * ho:stride, b:b + stride * wo:stride, :] += offset_grad(a, b)
+            block = offset_grad(a, b)
+            if dxp is None:                    # allocated once the gradient's dtype is known
+                dxp = np.zeros((n, h + 2 * pad, w + 2 * pad, c), dtype=block.dtype)
+            dxp[:, a:a + stride * ho:stride, b:b + stride * wo:stride, :] += block
     return dxp[:, pad:pad + h, pad:pad + w, :]
