@@ -28,6 +28,8 @@ from numpy_cnn import Adam, build_reference_model  # noqa: E402
 from numpy_cnn.data import load_mnist, to_model_input  # noqa: E402
 from numpy_cnn.layers import Conv2D, Dense  # noqa: E402
 from numpy_cnn.parallel import DataParallel, single_threaded_blas  # noqa: E402
+from numpy_cnn.preprocess import to_mnist  # noqa: E402
+from numpy_cnn.train import train_step  # noqa: E402
 
 EPOCH = 60_000
 
@@ -87,7 +89,7 @@ def numpy_steps(x, y, batch, steps, workers):
         with single_threaded_blas():
             for i in range(steps):
                 s = slice(i * batch, (i + 1) * batch)
-                opt.step(trainer.loss_and_grads(x[s], y[s], rng)[2])
+                train_step(trainer, opt, x[s], y[s], rng)
     return run
 
 
@@ -118,10 +120,6 @@ def inference_latency(repeats=200):
     image = np.random.default_rng(1).random((28, 28), dtype=np.float32)
     model.predict_proba(image)
     single = median_time(lambda: model.predict_proba(image), repeats)
-    try:
-        from numpy_cnn.preprocess import to_mnist
-    except ImportError:
-        return single, None
     canvas = np.zeros((280, 280), np.uint8)
     canvas[60:220, 120:150] = 255                      # a thick "1"
     canvas_time = median_time(lambda: model.predict_proba(to_mnist(canvas)), repeats)
@@ -139,7 +137,7 @@ def train_one_epoch_for_memory(batch, steps):
     with single_threaded_blas():
         for i in range(min(steps, len(x) // batch)):
             idx = order[i * batch:(i + 1) * batch]
-            opt.step(trainer.loss_and_grads(x[idx], y[idx], rng)[2])
+            train_step(trainer, opt, x[idx], y[idx], rng)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
@@ -195,8 +193,7 @@ def main(argv=None):
         print(f"{batch:5d} {ours:18.1f} {theirs_s} {ratio} {ours / floor:8.2f}")
     single, canvas = inference_latency(50 if args.quick else 200)
     print(f"predict, one 28x28 image: {single * 1e3:.2f} ms (median)")
-    if canvas is not None:
-        print(f"to_mnist + predict, 280x280 canvas: {canvas * 1e3:.2f} ms (median)")
+    print(f"to_mnist + predict, 280x280 canvas: {canvas * 1e3:.2f} ms (median)")
     memory_steps = 100 if args.quick else EPOCH // 64
     print(f"peak memory, batch 64, {memory_steps} training steps in a fresh process: "
           f"{peak_memory_mib(64, memory_steps):.0f} MiB")
