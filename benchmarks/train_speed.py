@@ -4,21 +4,21 @@
     python benchmarks/train_speed.py --quick    # a short look
 
 For each batch size it times full training steps (forward, loss, backward, Adam) of the reference
-network on real MNIST batches, as numpy_cnn.train runs them (one worker thread per core): a
+network on real MNIST batches, as numpy_cnn.train runs them (one process per core): a
 warm-up, then several repeats of a run of steps; the median step time times the number of steps
 in an epoch of 60,000 images gives seconds per epoch. If torch is importable, the same network,
 batch and optimizer run in PyTorch in the same process with one thread per core, timed in turn
 with numpy_cnn (A, B, A, B, ...) so that a slow spell of the machine hits both alike. It also prints the FLOPs of an epoch, the machine's float32 matmul
 rate, the "GEMM floor" (the epoch's FLOPs at that rate), single-image inference latency, and the
-peak memory of a training epoch (measured in a fresh process).
+peak memory of a training epoch (measured in a fresh process, its helper processes included).
 """
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from numpy_cnn import Adam, build_reference_model  # noqa: E402
 from numpy_cnn.data import load_mnist, to_model_input  # noqa: E402
 from numpy_cnn.layers import Conv2D, Dense  # noqa: E402
-from numpy_cnn.parallel import DataParallel, single_threaded_blas  # noqa: E402
+from numpy_cnn.parallel import DataParallel  # noqa: E402
 from numpy_cnn.preprocess import to_mnist  # noqa: E402
 from numpy_cnn.train import train_step  # noqa: E402
 
@@ -78,19 +78,19 @@ def interleaved_step_times(runs, steps, repeats):
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
+@contextmanager
 def numpy_steps(x, y, batch, steps, workers):
-    """A function that runs `steps` numpy_cnn training steps as numpy_cnn.train runs them: each
-    batch split over `workers` threads, each with a one-thread BLAS."""
+    """A function that runs `steps` numpy_cnn training steps as numpy_cnn.train runs them (each
+    batch split over `workers` processes, one BLAS thread each), usable inside the with block."""
     rng = np.random.default_rng(0)
     model = build_reference_model(rng)
-    trainer, opt = DataParallel(model, workers), Adam(model.params)
-
-    def run():
-        with single_threaded_blas():
+    opt = Adam(model.params)
+    with DataParallel(model, workers) as trainer:
+        def run():
             for i in range(steps):
                 s = slice(i * batch, (i + 1) * batch)
                 train_step(trainer, opt, x[s], y[s], rng)
-    return run
+        yield run
 
 
 def torch_steps(torch, x, y, batch, steps):
@@ -126,19 +126,25 @@ def inference_latency(repeats=200):
     return single, canvas_time
 
 
+def peak_rss_mib(pid="self"):
+    """Peak resident memory of a process, in MiB (Linux: VmHWM in /proc/PID/status)."""
+    with open(f"/proc/{pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+
 def train_one_epoch_for_memory(batch, steps):
-    """Child process: train like the training script does, print the peak RSS in MiB."""
+    """Child process: train as the training script does; print the sum of the peak memory of
+    this process and of each helper process."""
     x_train, y_train, _, _ = load_mnist()
-    x, y = to_model_input(x_train), y_train.astype(np.int64)
     rng = np.random.default_rng(0)
     model = build_reference_model(rng)
-    trainer, opt = DataParallel(model), Adam(model.params)
-    order = rng.permutation(len(x))
-    with single_threaded_blas():
-        for i in range(min(steps, len(x) // batch)):
-            idx = order[i * batch:(i + 1) * batch]
-            train_step(trainer, opt, x[idx], y[idx], rng)
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    opt = Adam(model.params)
+    order = rng.permutation(len(y_train))
+    with DataParallel(model) as trainer:
+        for i in range(min(steps, len(order) // batch)):
+            chosen = order[i * batch:(i + 1) * batch]
+            train_step(trainer, opt, model.as_input(x_train[chosen]), y_train[chosen], rng)
+        print(peak_rss_mib() + sum(peak_rss_mib(h.process.pid) for h in trainer.helpers))
 
 
 def peak_memory_mib(batch, steps):
@@ -157,7 +163,7 @@ def main(argv=None):
     if args.memory_child:
         return train_one_epoch_for_memory(*args.memory_child)
 
-    steps, repeats = (10, 3) if args.quick else (30, 7)
+    steps, repeats = (10, 3) if args.quick else (30, 9)
     cores = os.cpu_count()
     torch = None
     if not args.no_torch:
@@ -171,7 +177,7 @@ def main(argv=None):
     x, y = to_model_input(x_train[:n]), y_train[:n].astype(np.int64)
 
     print(f"machine: {platform.processor() or platform.machine()}, {cores} cores; "
-          f"numpy {np.__version__}: {cores} worker threads x 1 BLAS thread"
+          f"numpy {np.__version__}: {cores} processes x 1 BLAS thread"
           + (f"; torch {torch.__version__}: {torch.get_num_threads()} threads" if torch else ""))
     flops = epoch_flops(build_reference_model(np.random.default_rng(0)))
     rate = matmul_rate()
@@ -182,10 +188,11 @@ def main(argv=None):
           f"{'x floor':>8}")
     for batch in args.batch_sizes:
         steps_per_epoch = -(-EPOCH // batch)
-        runs = {"numpy_cnn": numpy_steps(x, y, batch, steps, cores)}
-        if torch:
-            runs["torch"] = torch_steps(torch, x, y, batch, steps)
-        step = interleaved_step_times(runs, steps, repeats)
+        with numpy_steps(x, y, batch, steps, cores) as ours:
+            runs = {"numpy_cnn": ours}
+            if torch:
+                runs["torch"] = torch_steps(torch, x, y, batch, steps)
+            step = interleaved_step_times(runs, steps, repeats)
         ours = step["numpy_cnn"] * steps_per_epoch
         theirs = step["torch"] * steps_per_epoch if torch else None
         ratio = f"{ours / theirs:6.2f}" if theirs else "     -"

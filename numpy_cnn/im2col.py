@@ -45,8 +45,7 @@ def im2col(x, kh, kw, stride=1, pad=0):
     Like col2im, this loops over the kh*kw offsets (a, b) inside the window, not over pixels: for
     a fixed offset, element (a, b) of every window is one strided slice of the image, copied in one
     go. (A sliding_window_view reshaped into the matrix gives the same result, but its copy runs
-    over rows of only kw*C numbers: 3x slower for a one-channel image, and it keeps two threads
-    from running side by side; see numpy_cnn/parallel.py.)
+    over rows of only kw*C numbers: 3x slower for a one-channel image.)
     """
     xp = pad_hw(x, pad)
     n, hp, wp, c = xp.shape

@@ -40,7 +40,7 @@ from .data import DataFileError, DownloadError, load_mnist
 from .evaluate import evaluate
 from .model import build_reference_model
 from .optim import Adam
-from .parallel import DataParallel, single_threaded_blas
+from .parallel import DataParallel
 from .progress import EpochProgress, epoch_line, format_duration
 from .storage import WeightsError, atomic_savez, read_npz, save
 
@@ -79,7 +79,7 @@ def build_parser():
     p.add_argument("--test-limit", type=int, metavar="N", help="test on the first N test images only")
     p.add_argument("--data-dir", default="data", metavar="DIR", help="folder of the MNIST files")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="threads that share each batch (default: one per core)")
+                   help="processes that share each batch (default: one per core)")
     p.add_argument("--resume", action="store_true",
                    help="continue the run saved in the checkpoint next to --out, with its settings")
     return p
@@ -142,7 +142,7 @@ def load_splits(args):
 
 def train_step(trainer, optimizer, x, y, rng):
     """One optimizer step on the batch x (N, 28, 28, 1), y (N,), forward and backward spread over
-    the trainer's threads. Returns (loss, number of right answers); a non-finite loss is
+    the trainer's processes. Returns (loss, number of right answers); a non-finite loss is
     returned without any update."""
     with np.errstate(over="ignore", invalid="ignore"):   # a blow-up shows in the loss: no warnings
         loss, logits, grads = trainer.loss_and_grads(x, y, rng)
@@ -225,38 +225,41 @@ def update_best(run, model, val_loss, patience):
 
 def fit(args, model, optimizer, rng, splits, run):
     """Train from run["epochs_done"] to args.epochs, checkpointing after every epoch."""
-    images, labels = splits["train"]
-    batches = math.ceil(len(labels) / args.batch_size)
-    trainer = DataParallel(model, args.workers)
-    while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
-        epoch = run["epochs_done"] + 1
-        optimizer.lr = learning_rate(args, epoch - 1)
-        progress = EpochProgress(epoch, args.epochs, batches)
-        try:
-            with single_threaded_blas():   # the trainer's threads already fill the cores
-                train_loss, train_acc = train_one_epoch(trainer, optimizer, images, labels, args,
-                                                        rng, progress)
-            progress.note("evaluating...")
-            val = evaluate(model, *splits["val"]) if len(splits["val"][1]) else None
-            test = evaluate(model, *splits["test"])
-        except BaseException:
-            progress.abandon()
-            raise
-        record = {"epoch": epoch, "lr": optimizer.lr, "train_loss": train_loss,
-                  "train_accuracy": train_acc, "val_loss": val.loss if val else None,
-                  "val_accuracy": val.accuracy if val else None, "test_loss": test.loss,
-                  "test_accuracy": test.accuracy, "seconds": progress.seconds}
-        run["history"].append(record)
-        run["epochs_done"], run["seconds"] = epoch, run["seconds"] + record["seconds"]
-        run["stopped_early"] = update_best(run, model, record["val_loss"], args.patience)
-        save_checkpoint(checkpoint_path(args.out), model, optimizer, rng, run)
-        progress.finish(epoch_line(record, args.epochs))
+    with DataParallel(model, args.workers) as trainer:
+        while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
+            fit_epoch(args, trainer, optimizer, rng, splits, run)
     if run["stopped_early"]:
         print(f"Early stop: no better validation loss for {args.patience} epochs.")
     if args.patience is not None and run.get("best_params"):
         print(f"Keeping the weights of epoch {run['best_epoch']}, the best validation loss.")
         for k, p in model.params.items():
             p[...] = run["best_params"][k]
+
+
+def fit_epoch(args, trainer, optimizer, rng, splits, run):
+    """One epoch of fit: train, evaluate, record, checkpoint."""
+    model, (images, labels) = trainer.model, splits["train"]
+    epoch = run["epochs_done"] + 1
+    optimizer.lr = learning_rate(args, epoch - 1)
+    progress = EpochProgress(epoch, args.epochs, math.ceil(len(labels) / args.batch_size))
+    try:
+        train_loss, train_acc = train_one_epoch(trainer, optimizer, images, labels, args, rng,
+                                                progress)
+        progress.note("evaluating...")
+        val = evaluate(model, *splits["val"]) if len(splits["val"][1]) else None
+        test = evaluate(model, *splits["test"])
+    except BaseException:
+        progress.abandon()
+        raise
+    record = {"epoch": epoch, "lr": optimizer.lr, "train_loss": train_loss,
+              "train_accuracy": train_acc, "val_loss": val.loss if val else None,
+              "val_accuracy": val.accuracy if val else None, "test_loss": test.loss,
+              "test_accuracy": test.accuracy, "seconds": progress.seconds}
+    run["history"].append(record)
+    run["epochs_done"], run["seconds"] = epoch, run["seconds"] + record["seconds"]
+    run["stopped_early"] = update_best(run, model, record["val_loss"], args.patience)
+    save_checkpoint(checkpoint_path(args.out), model, optimizer, rng, run)
+    progress.finish(epoch_line(record, args.epochs))
 
 
 def finish(args, model, splits, run):

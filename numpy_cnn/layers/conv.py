@@ -47,7 +47,10 @@ class Conv2D(Layer):
         wo = output_size(w, kw, self.stride, self.padding)
         cols = im2col(x, kh, kw, self.stride, self.padding)      # (N*Ho*Wo, kh*kw*C)
         out = cols @ self.params["W"].reshape(-1, self.filters)  # (N*Ho*Wo, F)
-        out += self.params["b"]
+        # + b, added one image row (Wo*F numbers) at a time: NumPy broadcasts over rows of only
+        # F numbers 2x slower
+        rows = out.reshape(n * ho, wo * self.filters)
+        rows += np.tile(self.params["b"], wo)
         self.cache = (cols, x.shape)
         return out.reshape(n, ho, wo, self.filters)
 

@@ -53,7 +53,7 @@ class MaxPool2D(Layer):
         taken = np.zeros(out.shape, dtype=bool)     # windows whose winner is already found
         for x_view, dx_view in zip(self._offset_views(x, ho, wo), self._offset_views(dx, ho, wo)):
             wins = x_view == out
-            wins &= ~taken                          # on a tie, an earlier offset already won
+            np.greater(wins, taken, out=wins)       # and not taken: on a tie, an earlier offset won
             taken |= wins
             if self.stride >= self.pool_size:       # windows don't overlap: write straight into dx
                 np.multiply(dout, wins, out=dx_view)
