@@ -4,11 +4,12 @@
     python benchmarks/train_speed.py --quick    # a short look
 
 For each batch size it times full training steps (forward, loss, backward, Adam) of the reference
-network on real MNIST batches, as numpy_cnn.train runs them (one process per core): a
-warm-up, then several repeats of a run of steps; the median step time times the number of steps
-in an epoch of 60,000 images gives seconds per epoch. If torch is importable, the same network,
-batch and optimizer run in PyTorch in the same process with one thread per core, timed in turn
-with numpy_cnn (A, B, A, B, ...) so that a slow spell of the machine hits both alike. It also prints the FLOPs of an epoch, the machine's float32 matmul
+network on real MNIST batches, as numpy_cnn.train runs them (one process per core): a warm-up,
+then repeated runs of a few steps; the median step time times the number of steps in an epoch of
+60,000 images gives seconds per epoch. If torch is importable, the same network, batch and
+optimizer run in PyTorch in the same process with one thread per core, timed in turn with
+numpy_cnn (A, B, A, B, ...); the ratio is the median of each pair's ratio, so that a slow spell of
+the machine hits both alike. It also prints the FLOPs of an epoch, the machine's float32 matmul
 rate, the "GEMM floor" (the epoch's FLOPs at that rate), single-image inference latency, and the
 peak memory of a training epoch (measured in a fresh process, its helper processes included).
 """
@@ -59,7 +60,7 @@ def epoch_flops(model, n=EPOCH):
     return per_image * n
 
 
-def matmul_rate(n=2048, repeats=5):
+def matmul_rate(n=2048, repeats=9):
     """float32 FLOP/s of np.matmul on two n x n matrices."""
     a = np.random.default_rng(0).random((n, n), dtype=np.float32)
     a @ a
@@ -67,15 +68,16 @@ def matmul_rate(n=2048, repeats=5):
 
 
 def interleaved_step_times(runs, steps, repeats):
-    """Median seconds per step of each run() in runs (a dict), timed in turn, repeats times over,
-    so that a slow spell of the machine hits every contender alike. Each runs once to warm up."""
+    """Seconds per step of each run() in runs (a dict), timed in turn, repeats times over, so that
+    a slow spell of the machine hits every contender alike: {name: [one time per repeat]}.
+    Each runs once first to warm up."""
     times = {name: [] for name in runs}
     for run in runs.values():
         run()
     for _ in range(repeats):
         for name, run in runs.items():
             times[name].append(median_time(run, 1) / steps)
-    return {name: float(np.median(t)) for name, t in times.items()}
+    return times
 
 
 @contextmanager
@@ -163,7 +165,7 @@ def main(argv=None):
     if args.memory_child:
         return train_one_epoch_for_memory(*args.memory_child)
 
-    steps, repeats = (10, 3) if args.quick else (30, 9)
+    steps, repeats = (8, 3) if args.quick else (15, 15)
     cores = os.cpu_count()
     torch = None
     if not args.no_torch:
@@ -192,10 +194,12 @@ def main(argv=None):
             runs = {"numpy_cnn": ours}
             if torch:
                 runs["torch"] = torch_steps(torch, x, y, batch, steps)
-            step = interleaved_step_times(runs, steps, repeats)
-        ours = step["numpy_cnn"] * steps_per_epoch
-        theirs = step["torch"] * steps_per_epoch if torch else None
-        ratio = f"{ours / theirs:6.2f}" if theirs else "     -"
+            times = interleaved_step_times(runs, steps, repeats)
+        ours = np.median(times["numpy_cnn"]) * steps_per_epoch
+        theirs = np.median(times["torch"]) * steps_per_epoch if torch else None
+        # the ratio of each repeat's pair of runs, then the median: a slow spell cancels out
+        ratio = (f"{np.median(np.divide(times['numpy_cnn'], times['torch'])):6.2f}" if torch
+                 else "     -")
         theirs_s = f"{theirs:14.1f}" if theirs else f"{'-':>14}"
         print(f"{batch:5d} {ours:18.1f} {theirs_s} {ratio} {ours / floor:8.2f}")
     single, canvas = inference_latency(50 if args.quick else 200)

@@ -72,7 +72,7 @@ class Evaluation:
         return wrong[np.argsort(-confidence, kind="stable")][:k]
 
 
-def evaluate(model, images, labels, batch_size=250):
+def evaluate(model, images, labels, batch_size=100):
     """Run the network (inference mode: no dropout) on labelled images, a batch at a time.
 
     Inputs:  model -- a Sequential; images -- uint8 (N, 28, 28) or floats in [0, 1] (anything
