@@ -34,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 
-from . import report
 from .augment import augment_batch
 from .data import DataFileError, DownloadError, load_mnist
 from .evaluate import evaluate
@@ -264,6 +263,9 @@ def fit_epoch(args, trainer, optimizer, rng, splits, run):
 
 def finish(args, model, splits, run):
     """Final evaluation; write the weights, the JSON report and the figures; print a summary."""
+    # Imported here, not at the top: it loads matplotlib (0.5 s), and each helper process of
+    # DataParallel imports the main module, this one, again.
+    from . import report
     started = time.perf_counter()
     results = {name: evaluate(model, *data) for name, data in splits.items() if len(data[1])}
     accuracies = {report.SPLIT_NAMES[k]: result.accuracy for k, result in results.items()}
