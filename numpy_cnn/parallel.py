@@ -220,7 +220,9 @@ class DataParallel:
     - model: the Sequential to train; the optimizer updates its parameters in place
     - workers: number of processes (default: one per core)
 
-    Use it in a `with` block, or call close(), to stop the helper processes.
+    Use it in a `with` block, or call close(), to stop the helper processes. The helpers are
+    started with multiprocessing's "spawn", which imports the main module again: a script that
+    trains must keep its work under `if __name__ == "__main__":`.
     """
 
     def __init__(self, model, workers=None):
@@ -265,9 +267,11 @@ class DataParallel:
             self.shared_params[name][...] = p
         for h, shard, shard_seeds in zip(helpers, shards[1:], seeds[1:]):
             h.send((x[shard], y[shard], shard_seeds, np.geterr()))
-        with single_threaded_blas():                 # the helpers have the other cores
-            mine = forward_backward(self.model, x[shards[0]], y[shards[0]], seeds[0])
-        answers = [h.receive() for h in helpers]     # every answer, even after an error
+        try:
+            with single_threaded_blas():             # the helpers have the other cores
+                mine = forward_backward(self.model, x[shards[0]], y[shards[0]], seeds[0])
+        finally:                                     # every answer, even after an error here,
+            answers = [h.receive() for h in helpers]  # so that the next batch starts clean
         for answer in answers:
             if answer[0] == "error":
                 raise answer[1]

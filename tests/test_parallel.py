@@ -70,6 +70,18 @@ def test_an_error_in_a_helper_is_raised_here_and_the_helper_goes_on():
     assert np.isfinite(loss)
 
 
+def test_an_error_in_this_process_leaves_the_helpers_ready_for_the_next_batch():
+    rng = np.random.default_rng(7)
+    model = build_reference_model(rng, dtype=np.float64, p_drop=0.0)
+    x, y = rng.random((6, 28, 28, 1)), rng.integers(0, 10, size=6)
+    with DataParallel(model, 2) as trainer:
+        with pytest.raises(IndexError):
+            trainer.loss_and_grads(x, np.array([99, 0, 0, 0, 0, 0]), rng)   # in this half
+        loss, logits, grads = trainer.loss_and_grads(x, y, rng)
+    expected_loss, _ = softmax_cross_entropy(model.forward(x), y)
+    assert loss == pytest.approx(expected_loss, rel=1e-12)
+
+
 def test_a_helper_that_dies_gives_a_clear_error():
     rng = np.random.default_rng(6)
     model = build_reference_model(rng)
