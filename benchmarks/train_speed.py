@@ -7,11 +7,12 @@ For each batch size it times full training steps (forward, loss, backward, Adam)
 network on real MNIST batches, as numpy_cnn.train runs them (one process per core): a warm-up,
 then repeated runs of a few steps; the median step time times the number of steps in an epoch of
 60,000 images gives seconds per epoch. If torch is importable, the same network, batch and
-optimizer run in PyTorch in the same process with one thread per core, timed in turn with
-numpy_cnn (A, B, A, B, ...); the ratio is the median of each pair's ratio, so that a slow spell of
-the machine hits both alike. It also prints the FLOPs of an epoch, the machine's float32 matmul
-rate, the "GEMM floor" (the epoch's FLOPs at that rate), single-image inference latency, and the
-peak memory of a training epoch (measured in a fresh process, its helper processes included).
+optimizer run in PyTorch in the same process with one thread per core. Each repeat times, one
+after the other, numpy_cnn, a float32 np.matmul of two 2048 x 2048 matrices and PyTorch; the
+ratios (numpy_cnn / PyTorch, numpy_cnn / "GEMM floor": the epoch's FLOPs at that matmul rate) are
+taken within each repeat, then their median, so that a slow spell of the machine hits all alike.
+It also prints the FLOPs of an epoch, single-image inference latency, and the peak memory of a
+training epoch (measured in a fresh process, its helper processes included).
 """
 import argparse
 import os
@@ -60,24 +61,27 @@ def epoch_flops(model, n=EPOCH):
     return per_image * n
 
 
-def matmul_rate(n=2048, repeats=9):
-    """float32 FLOP/s of np.matmul on two n x n matrices."""
+def matmul_run(n=2048, count=2):
+    """(run, flops): run() multiplies two n x n float32 matrices count times."""
     a = np.random.default_rng(0).random((n, n), dtype=np.float32)
-    a @ a
-    return 2 * n ** 3 / median_time(lambda: a @ a, repeats)
+
+    def run():
+        for _ in range(count):
+            a @ a
+    return run, 2 * n ** 3 * count
 
 
-def interleaved_step_times(runs, steps, repeats):
-    """Seconds per step of each run() in runs (a dict), timed in turn, repeats times over, so that
-    a slow spell of the machine hits every contender alike: {name: [one time per repeat]}.
+def interleaved_times(runs, repeats):
+    """Seconds of each run() in runs (a dict), timed in turn, repeats times over, so that a slow
+    spell of the machine hits every contender alike: {name: array of one time per repeat}.
     Each runs once first to warm up."""
     times = {name: [] for name in runs}
     for run in runs.values():
         run()
     for _ in range(repeats):
         for name, run in runs.items():
-            times[name].append(median_time(run, 1) / steps)
-    return times
+            times[name].append(median_time(run, 1))
+    return {name: np.array(t) for name, t in times.items()}
 
 
 @contextmanager
@@ -182,26 +186,30 @@ def main(argv=None):
           f"numpy {np.__version__}: {cores} processes x 1 BLAS thread"
           + (f"; torch {torch.__version__}: {torch.get_num_threads()} threads" if torch else ""))
     flops = epoch_flops(build_reference_model(np.random.default_rng(0)))
-    rate = matmul_rate()
-    floor = flops / rate
+    gemm, gemm_flops = matmul_run()
+    rate = gemm_flops / median_time(gemm, 5)
     print(f"one epoch: {flops / 1e12:.3f} TFLOP; np.matmul float32: {rate / 1e9:.1f} GFLOP/s; "
-          f"GEMM floor: {floor:.1f} s/epoch")
+          f"GEMM floor: {flops / rate:.1f} s/epoch")
     print(f"{'batch':>5} {'numpy_cnn s/epoch':>18} {'torch s/epoch':>14} {'ratio':>6} "
           f"{'x floor':>8}")
     for batch in args.batch_sizes:
         steps_per_epoch = -(-EPOCH // batch)
         with numpy_steps(x, y, batch, steps, cores) as ours:
-            runs = {"numpy_cnn": ours}
+            runs = {"numpy_cnn": ours, "matmul": gemm}
             if torch:
                 runs["torch"] = torch_steps(torch, x, y, batch, steps)
-            times = interleaved_step_times(runs, steps, repeats)
-        ours = np.median(times["numpy_cnn"]) * steps_per_epoch
-        theirs = np.median(times["torch"]) * steps_per_epoch if torch else None
-        # the ratio of each repeat's pair of runs, then the median: a slow spell cancels out
-        ratio = (f"{np.median(np.divide(times['numpy_cnn'], times['torch'])):6.2f}" if torch
-                 else "     -")
-        theirs_s = f"{theirs:14.1f}" if theirs else f"{'-':>14}"
-        print(f"{batch:5d} {ours:18.1f} {theirs_s} {ratio} {ours / floor:8.2f}")
+            times = interleaved_times(runs, repeats)
+        # Each ratio pairs the runs of one repeat, timed one after the other, then takes the
+        # median over the repeats: a slow spell of the machine cancels out.
+        ours = times["numpy_cnn"] / steps * steps_per_epoch            # s/epoch, per repeat
+        floor = flops * times["matmul"] / gemm_flops                     # the same, at GEMM rate
+        line = f"{batch:5d} {np.median(ours):18.1f} "
+        if torch:
+            theirs = times["torch"] / steps * steps_per_epoch
+            line += f"{np.median(theirs):14.1f} {np.median(ours / theirs):6.2f} "
+        else:
+            line += f"{'-':>14} {'-':>6} "
+        print(line + f"{np.median(ours / floor):8.2f}")
     single, canvas = inference_latency(50 if args.quick else 200)
     print(f"predict, one 28x28 image: {single * 1e3:.2f} ms (median)")
     print(f"to_mnist + predict, 280x280 canvas: {canvas * 1e3:.2f} ms (median)")
