@@ -4,18 +4,23 @@
     python benchmarks/train_speed.py --quick    # a short look
 
 For each batch size it times full training steps (forward, loss, backward, Adam) of the reference
-network on real MNIST batches, as numpy_cnn.train runs them (one process per core): a warm-up,
-then repeated runs of a few steps; the median step time times the number of steps in an epoch of
-60,000 images gives seconds per epoch. If torch is importable, the same network, batch and
-optimizer run in PyTorch in the same process with one thread per core. Each repeat times, one
-after the other, numpy_cnn, a float32 np.matmul of two 2048 x 2048 matrices and PyTorch; the
-ratios (numpy_cnn / PyTorch, numpy_cnn / "GEMM floor": the epoch's FLOPs at that matmul rate) are
-taken within each repeat, then their median, so that a slow spell of the machine hits all alike.
-It also prints the FLOPs of an epoch, single-image inference latency, and the peak memory of a
-training epoch (measured in a fresh process, its helper processes included).
+network on real MNIST batches, as numpy_cnn.train runs them (one process per core): repeated
+runs of a few steps, each after one untimed step; the median step time times the number of steps
+in an epoch of 60,000 images gives seconds per epoch. If torch is importable, the same network,
+batch and optimizer run in PyTorch in the same process with one thread per core. Each repeat
+times, one after the other, numpy_cnn, PyTorch and a float32 np.matmul of two 2048 x 2048
+matrices; the ratios (numpy_cnn / PyTorch, numpy_cnn / "GEMM floor": the epoch's FLOPs at that
+matmul rate) are taken within each repeat, then their median, so that a slow spell of the
+machine hits all alike. It also prints the FLOPs of an epoch, single-image inference latency,
+and the peak memory of a training epoch (measured in a fresh process, with its helper process).
 """
 import argparse
 import os
+
+# Set before NumPy loads OpenBLAS: after a matmul on several threads, OpenBLAS's idle threads
+# spin for about 0.1 s (measured: 0.11 CPU-seconds), slowing whichever contender runs next; with
+# this they sleep at once. Only the timed np.matmul here uses more than one BLAS thread.
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
 import platform
 import subprocess
 import sys
@@ -61,46 +66,48 @@ def epoch_flops(model, n=EPOCH):
     return per_image * n
 
 
-def matmul_run(n=2048, count=2):
-    """(run, flops): run() multiplies two n x n float32 matrices count times."""
+def matmul_run(n=2048):
+    """(run, flops): run(k) multiplies two n x n float32 matrices k times; flops of one."""
     a = np.random.default_rng(0).random((n, n), dtype=np.float32)
 
-    def run():
-        for _ in range(count):
+    def run(k):
+        for _ in range(k):
             a @ a
-    return run, 2 * n ** 3 * count
+    return run, 2 * n ** 3
 
 
-def interleaved_times(runs, repeats):
-    """Seconds of each run() in runs (a dict), timed in turn, repeats times over, so that a slow
-    spell of the machine hits every contender alike: {name: array of one time per repeat}.
-    Each runs once first to warm up."""
+def interleaved_times(runs, units, repeats):
+    """Seconds per unit of work of each contender, timed in turn, repeats times over, so that a
+    slow spell of the machine hits all alike: {name: array of one time per repeat}.
+
+    runs: {name: run(k) doing k units of work}; units: {name: units per timed run}."""
     times = {name: [] for name in runs}
-    for run in runs.values():
-        run()
     for _ in range(repeats):
         for name, run in runs.items():
-            times[name].append(median_time(run, 1))
+            run(1)                                   # untimed: wakes up the helper process
+            start = time.perf_counter()
+            run(units[name])
+            times[name].append((time.perf_counter() - start) / units[name])
     return {name: np.array(t) for name, t in times.items()}
 
 
 @contextmanager
-def numpy_steps(x, y, batch, steps, workers):
-    """A function that runs `steps` numpy_cnn training steps as numpy_cnn.train runs them (each
-    batch split over `workers` processes, one BLAS thread each), usable inside the with block."""
+def numpy_steps(x, y, batch, workers):
+    """run(k): k numpy_cnn training steps on the first k batches of x, y, as numpy_cnn.train runs
+    them (each batch split over `workers` processes, one BLAS thread each); inside the with block."""
     rng = np.random.default_rng(0)
     model = build_reference_model(rng)
     opt = Adam(model.params)
     with DataParallel(model, workers) as trainer:
-        def run():
-            for i in range(steps):
+        def run(k):
+            for i in range(k):
                 s = slice(i * batch, (i + 1) * batch)
                 train_step(trainer, opt, x[s], y[s], rng)
         yield run
 
 
-def torch_steps(torch, x, y, batch, steps):
-    """The same network, batch and optimizer in PyTorch (NCHW, its native layout)."""
+def torch_steps(torch, x, y, batch):
+    """run(k): k steps of the same network, batch and optimizer in PyTorch (NCHW, its layout)."""
     nn = torch.nn
     torch.manual_seed(0)
     net = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3),
@@ -111,8 +118,8 @@ def torch_steps(torch, x, y, batch, steps):
     xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
     yt = torch.from_numpy(y.astype(np.int64))
 
-    def run():
-        for i in range(steps):
+    def run(k):
+        for i in range(k):
             s = slice(i * batch, (i + 1) * batch)
             opt.zero_grad()
             loss_fn(net(xt[s]), yt[s]).backward()
@@ -187,25 +194,27 @@ def main(argv=None):
           + (f"; torch {torch.__version__}: {torch.get_num_threads()} threads" if torch else ""))
     flops = epoch_flops(build_reference_model(np.random.default_rng(0)))
     gemm, gemm_flops = matmul_run()
-    rate = gemm_flops / median_time(gemm, 5)
+    gemm(1)
+    rate = gemm_flops / median_time(lambda: gemm(1), 5)
     print(f"one epoch: {flops / 1e12:.3f} TFLOP; np.matmul float32: {rate / 1e9:.1f} GFLOP/s; "
           f"GEMM floor: {flops / rate:.1f} s/epoch")
     print(f"{'batch':>5} {'numpy_cnn s/epoch':>18} {'torch s/epoch':>14} {'ratio':>6} "
           f"{'x floor':>8}")
     for batch in args.batch_sizes:
         steps_per_epoch = -(-EPOCH // batch)
-        with numpy_steps(x, y, batch, steps, cores) as ours:
-            runs = {"numpy_cnn": ours, "matmul": gemm}
+        with numpy_steps(x, y, batch, cores) as ours:
+            runs, units = {"numpy_cnn": ours}, {"numpy_cnn": steps, "torch": steps, "matmul": 2}
             if torch:
-                runs["torch"] = torch_steps(torch, x, y, batch, steps)
-            times = interleaved_times(runs, repeats)
+                runs["torch"] = torch_steps(torch, x, y, batch)
+            runs["matmul"] = gemm
+            times = interleaved_times(runs, units, repeats)
         # Each ratio pairs the runs of one repeat, timed one after the other, then takes the
         # median over the repeats: a slow spell of the machine cancels out.
-        ours = times["numpy_cnn"] / steps * steps_per_epoch            # s/epoch, per repeat
+        ours = times["numpy_cnn"] * steps_per_epoch                       # s/epoch, per repeat
         floor = flops * times["matmul"] / gemm_flops                     # the same, at GEMM rate
         line = f"{batch:5d} {np.median(ours):18.1f} "
         if torch:
-            theirs = times["torch"] / steps * steps_per_epoch
+            theirs = times["torch"] * steps_per_epoch
             line += f"{np.median(theirs):14.1f} {np.median(ours / theirs):6.2f} "
         else:
             line += f"{'-':>14} {'-':>6} "
