@@ -169,8 +169,7 @@ def helper(conn, architecture, dtype, params_buffer, grads_buffer):
 class Helper:
     """A helper process, the pipe to it and the shared block it writes its gradients into."""
 
-    def __init__(self, context, model, params_buffer):
-        shapes = {name: p.shape for name, p in model.params.items()}
+    def __init__(self, context, model, params_buffer, shapes):
         grads_buffer = context.RawArray("b", len(params_buffer))
         self.grads = flat_views(grads_buffer, shapes, model.dtype)
         self.conn, child_conn = context.Pipe()
@@ -233,10 +232,11 @@ class DataParallel:
         if self.workers > 1:
             # "spawn": a fresh interpreter, safe whatever threads this process runs (fork is not)
             context = multiprocessing.get_context("spawn")
+            shapes = {name: p.shape for name, p in model.params.items()}
             params_buffer = context.RawArray("b", sum(p.nbytes for p in model.params.values()))
-            self.shared_params = flat_views(params_buffer, {k: p.shape for k, p in
-                                                            model.params.items()}, model.dtype)
-            self.helpers = [Helper(context, model, params_buffer) for _ in range(self.workers - 1)]
+            self.shared_params = flat_views(params_buffer, shapes, model.dtype)
+            self.helpers = [Helper(context, model, params_buffer, shapes)
+                            for _ in range(self.workers - 1)]
         self._finalizer = weakref.finalize(
             self, lambda pairs: [Helper.stop(*pair) for pair in pairs],
             [(h.conn, h.process) for h in self.helpers])
