@@ -4,7 +4,7 @@
 
 Needs Xvfb and xdotool (Debian/Ubuntu: apt-get install xvfb xdotool); it starts its own virtual
 screen. Prints medians of:
-- opening: from starting `python -m gui` until its window is visible (xdotool sees it);
+- opening: from starting `python -m numpy_cnn.gui` until its window is visible (xdotool sees it);
 - a prediction in the app: App.predict() on a drawn 7 (preprocessing, network and the three
   views), until Tk has drawn the result;
 - to_mnist + predict on a 280x280 canvas drawn with a thick pen (the slowest preprocessing case).
@@ -22,18 +22,18 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 import numpy_cnn  # noqa: E402
-from gui.app import TITLE, App  # noqa: E402
-from gui.predictor import Predictor  # noqa: E402
-from gui.xvfb import virtual_display  # noqa: E402
+from numpy_cnn.gui.app import TITLE, App  # noqa: E402
+from numpy_cnn.gui.predictor import Predictor  # noqa: E402
+from numpy_cnn.gui.xvfb import virtual_display  # noqa: E402
 from numpy_cnn.preprocess import to_mnist  # noqa: E402
 
 SEVEN = [(70, 50), (140, 50), (210, 50), (180, 113), (150, 176), (120, 240)]
 
 
 def seconds_to_open(weights):
-    """Wall time from starting python -m gui until its window is visible."""
+    """Wall time from starting python -m numpy_cnn.gui until its window is visible."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "gui", "--weights", str(weights)], cwd=REPO)
+    process = subprocess.Popen([sys.executable, "-m", "numpy_cnn.gui", "--weights", str(weights)], cwd=REPO)
     try:
         subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", TITLE],
                        check=True, timeout=30, stdout=subprocess.DEVNULL)
@@ -74,7 +74,7 @@ def seconds_canvas_to_prediction(model, runs):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--weights", default=str(REPO / "weights" / "mnist_cnn.npz"))
+    parser.add_argument("--weights", default=str(REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"))
     parser.add_argument("--runs", type=int, default=50, help="timed predictions (default 50)")
     args = parser.parse_args(argv)
     model = numpy_cnn.load(args.weights)
@@ -83,7 +83,7 @@ def main(argv=None):
         opens = [seconds_to_open(args.weights) for _ in range(5)]
         predict = seconds_per_prediction(model, args.runs)
     canvas = seconds_canvas_to_prediction(model, args.runs)
-    print(f"python -m gui until the window shows: {np.median(opens):.2f} s (median of 5)")
+    print(f"python -m numpy_cnn.gui until the window shows: {np.median(opens):.2f} s (median of 5)")
     print(f"App.predict(), display included: {predict * 1e3:.1f} ms (median of {args.runs})")
     print(f"to_mnist + predict, thick-pen 280x280 canvas: {canvas * 1e3:.1f} ms "
           f"(median of {args.runs})")

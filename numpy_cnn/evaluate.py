@@ -1,7 +1,7 @@
 """How good is a trained network? Accuracy, per-class accuracy, confusion matrix, worst mistakes.
 
 Command line (the MNIST test set, 10,000 digits):
-    python -m numpy_cnn.evaluate [--weights weights/mnist_cnn.npz] [--limit N]
+    python -m numpy_cnn.evaluate [--weights PATH] [--limit N]
 
 The confusion matrix counts, for every true digit (row), how often each digit was predicted
 (column): the diagonal holds the right answers, everything else is a mistake. A "confident
@@ -15,21 +15,17 @@ from pathlib import Path
 import numpy as np
 
 from .losses import softmax, softmax_cross_entropy
+from .paths import SHIPPED_WEIGHTS
 from .storage import WeightsError, load
 
 CLASSES = 10
-DEFAULT_WEIGHTS = "weights/mnist_cnn.npz"
-REPO_WEIGHTS = Path(__file__).resolve().parent.parent / DEFAULT_WEIGHTS
+DEFAULT_WEIGHTS = SHIPPED_WEIGHTS
 
 
 def resolve_weights(path=DEFAULT_WEIGHTS):
-    """Inputs:  path -- a weights file.
-    Returns: Path(path); but the default, when the current directory has no such file, means
-             the file shipped in this repository, so the commands work from any directory.
-    """
-    if Path(path) == Path(DEFAULT_WEIGHTS) and not Path(path).is_file():
-        return REPO_WEIGHTS
-    return Path(path)
+    """Inputs:  path -- a weights file, or None for the shipped weights.
+    Returns: the Path to load."""
+    return SHIPPED_WEIGHTS if path is None else Path(path)
 
 
 @dataclass

@@ -18,9 +18,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import numpy_cnn                                          # noqa: E402
-from gui.app import App                                   # noqa: E402
-from gui.predictor import Predictor, find_weights         # noqa: E402
-from gui.xvfb import virtual_display                      # noqa: E402
+from numpy_cnn.gui.app import App                                   # noqa: E402
+from numpy_cnn.gui.predictor import Predictor, find_weights         # noqa: E402
+from numpy_cnn.gui.xvfb import virtual_display                      # noqa: E402
 
 
 def two_strokes():

@@ -16,7 +16,7 @@ from numpy_cnn import report, train
 from numpy_cnn.data import load_mnist
 
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED = REPO / "weights" / "mnist_cnn.npz"
+SHIPPED = REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"
 shipped_only = pytest.mark.skipif(not SHIPPED.is_file(), reason="weights/mnist_cnn.npz not shipped yet")
 
 

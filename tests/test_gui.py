@@ -28,17 +28,18 @@ except ImportError as error:      # Debian/Ubuntu ship Python's Tk separately
                 allow_module_level=True)
 
 import numpy_cnn                  # noqa: E402  (after the check for tkinter)
-from gui import __main__ as gui_main
-from gui.app import TITLE, App
-from gui.drawing import Drawing
-from gui.predictor import REPO_WEIGHTS, Prediction, Predictor, find_weights
-from gui.training import TrainingWindow
-from gui.widgets import PROMPT
-from gui.xvfb import XvfbError, virtual_display
+from numpy_cnn.gui import __main__ as gui_main
+from numpy_cnn.gui.app import TITLE, App
+from numpy_cnn.gui.drawing import Drawing
+from numpy_cnn.paths import SHIPPED_WEIGHTS
+from numpy_cnn.gui.predictor import Prediction, Predictor, find_weights
+from numpy_cnn.gui.training import TrainingWindow
+from numpy_cnn.gui.widgets import PROMPT
+from numpy_cnn.gui.xvfb import XvfbError, virtual_display
 from numpy_cnn.preprocess import EmptyImageError
 
 REPO = Path(__file__).resolve().parent.parent
-WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "weights" / "mnist_cnn.npz"))
+WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"))
 EVENT_TIMEOUT = 5.0     # seconds to wait for the window to react
 
 
@@ -226,10 +227,10 @@ def test_predictor_refuses_an_empty_drawing(model):
 def test_find_weights(tmp_path, monkeypatch):
     assert find_weights("my.npz") == Path("my.npz")
     monkeypatch.chdir(tmp_path)
-    assert find_weights() == REPO_WEIGHTS
+    assert find_weights() == SHIPPED_WEIGHTS
     (tmp_path / "weights").mkdir()
     (tmp_path / "weights" / "mnist_cnn.npz").write_bytes(b"")
-    assert find_weights().resolve() == tmp_path / "weights" / "mnist_cnn.npz"
+    assert find_weights() == SHIPPED_WEIGHTS   # a weights/ folder where you stand is not read
 
 
 # ------------------------------------------------------------------ the real window
@@ -317,7 +318,7 @@ def test_training_window_shows_the_commands_output(display):
 
 def test_python_m_gui_opens_the_window(display, model):
     """(How fast it opens is measured by benchmarks/app_speed.py.)"""
-    process = subprocess.Popen([sys.executable, "-m", "gui", "--weights", str(WEIGHTS)], cwd=REPO)
+    process = subprocess.Popen([sys.executable, "-m", "numpy_cnn.gui", "--weights", str(WEIGHTS)], cwd=REPO)
     try:
         subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", TITLE],
                        check=True, timeout=20, stdout=subprocess.DEVNULL)

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
+from numpy_cnn.paths import SHIPPED_WEIGHTS
 from numpy_cnn.preprocess import to_mnist
 
-DEFAULT_WEIGHTS = Path("weights") / "mnist_cnn.npz"
-REPO_WEIGHTS = Path(__file__).resolve().parent.parent / DEFAULT_WEIGHTS
 SURE_FROM = 0.60        # below this probability the app says it is unsure
 
 
@@ -17,13 +16,10 @@ def find_weights(path=None):
     """Which weights file to load.
 
     Inputs:  path -- the file asked for (--weights), or None for the default.
-    Returns: Path(path) if given; else weights/mnist_cnn.npz in the current directory if it
-             exists, else the one in this repository, next to the gui package (which may not
-             exist yet: see gui.training).
+    Returns: Path(path) if given, else the shipped weights (numpy_cnn/weights/mnist_cnn.npz,
+             which a checkout may lack before its first training: see numpy_cnn.gui.training).
     """
-    if path is not None:
-        return Path(path)
-    return DEFAULT_WEIGHTS if DEFAULT_WEIGHTS.is_file() else REPO_WEIGHTS
+    return SHIPPED_WEIGHTS if path is None else Path(path)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,47 @@
+"""Where numpy-cnn's files live, for a checkout of the repository and for an installed copy alike.
+
+- SHIPPED_WEIGHTS: the trained network that ships inside the package (numpy_cnn/weights/).
+  Nothing run by default writes there; replacing it is an explicit act (see README).
+- user_dir(): the user's own files: training runs, downloaded MNIST, the user's digits. It is
+  $NUMPY_CNN_HOME if set, else the platform's usual place for an application's data:
+      Linux and other Unixes  $XDG_DATA_HOME/numpy-cnn, or ~/.local/share/numpy-cnn
+      macOS                   ~/Library/Application Support/numpy-cnn
+      Windows                 %LOCALAPPDATA%\\numpy-cnn
+- mnist_dir(): the repository's data/ when run from a checkout (the files ship there), else
+  user_dir()/mnist, where they are downloaded once and checked against their SHA-256.
+
+Nothing here creates a folder: whoever writes a file makes its folder then.
+"""
+import os
+import sys
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHIPPED_WEIGHTS = PACKAGE_DIR / "weights" / "mnist_cnn.npz"
+REPO_DATA_DIR = PACKAGE_DIR.parent / "data"     # exists only in a checkout of the repository
+HOME_VARIABLE = "NUMPY_CNN_HOME"
+
+
+def user_dir():
+    """The folder of the user's own numpy-cnn files (see the module docstring)."""
+    if os.environ.get(HOME_VARIABLE):
+        return Path(os.environ[HOME_VARIABLE]).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "numpy-cnn"
+
+
+def runs_dir():
+    """Where training runs go by default: one subfolder per run."""
+    return user_dir() / "runs"
+
+
+def mnist_dir():
+    """The MNIST folder used when none is given (see the module docstring)."""
+    if (REPO_DATA_DIR / "README.md").is_file():
+        return REPO_DATA_DIR
+    return user_dir() / "mnist"
