@@ -37,6 +37,7 @@ import numpy as np
 from .augment import augment_batch
 from .data import DataFileError, DownloadError, load_mnist
 from .evaluate import evaluate
+from .losses import NOT_A_DIGIT
 from .model import build_reference_model
 from .optim import Adam
 from .parallel import DataParallel
@@ -46,8 +47,9 @@ from .storage import WeightsError, atomic_savez, read_npz, save
 CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
 MNIST_TRAIN_SIZE = 60000
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
-RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "val_split",
-                "limit", "test_limit", "workers")
+RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "outliers",
+                "val_split", "limit", "test_limit", "workers")
+OUTLIER_BANK_MAX = 10000   # non-digits drawn once per run (about 5 ms each), then reused
 
 
 class TrainingDiverged(RuntimeError):
@@ -68,6 +70,10 @@ def build_parser():
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     p.add_argument("--augment", action="store_true",
                    help="randomly rotate, scale, shift, thicken/thin the training digits")
+    p.add_argument("--outliers", type=float, default=0.0, metavar="F",
+                   help="outlier exposure: add F non-digit drawings per training digit to every "
+                        "batch, with a uniform target, so the network learns to say 'not a "
+                        "digit' (e.g. 0.25; default 0: none)")
     p.add_argument("--val-split", type=int, default=5000, metavar="N",
                    help="hold out the last N training images for validation (default 5000; 0: none)")
     p.add_argument("--patience", type=int, default=None, metavar="N",
@@ -110,6 +116,8 @@ def parse_args(argv):
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not args.lr > 0:
         parser.error("--lr must be positive")
+    if not 0 <= args.outliers <= 1:
+        parser.error("--outliers must be between 0 and 1")
     if not 0 <= args.val_split < MNIST_TRAIN_SIZE:
         parser.error(f"--val-split must be between 0 and {MNIST_TRAIN_SIZE - 1}")
     return args
@@ -139,6 +147,18 @@ def load_splits(args):
             "test": (x_test[:args.test_limit], y_test[:args.test_limit])}
 
 
+def make_outlier_bank(args, train_size):
+    """The non-digits of outlier exposure (numpy_cnn.outliers), or None without --outliers.
+    (N, 28, 28) uint8, drawn by a generator of their own, seeded by --seed: the same bank for a
+    run and its resumption, whatever the state of the training generator."""
+    if not args.outliers:
+        return None
+    from .outliers import outlier_bank
+    n = min(OUTLIER_BANK_MAX, max(100, math.ceil(args.outliers * train_size)))
+    print(f"Drawing {n:,} non-digits for outlier exposure...", flush=True)
+    return outlier_bank(n, np.random.default_rng([args.seed, 1]))
+
+
 def train_step(trainer, optimizer, x, y, rng):
     """One optimizer step on the batch x (N, 28, 28, 1), y (N,), forward and backward spread over
     the trainer's processes. Returns (loss, number of right answers); a non-finite loss is
@@ -150,17 +170,23 @@ def train_step(trainer, optimizer, x, y, rng):
     return loss, int(np.sum(logits.argmax(axis=1) == y))
 
 
-def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress):
+def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress, outliers=None):
     """One shuffled pass over the training images. Returns (mean loss, accuracy) as seen during
-    the pass (with dropout on). Raises TrainingDiverged as soon as the loss is not finite."""
+    the pass (with dropout on). Raises TrainingDiverged as soon as the loss is not finite.
+    With outliers ((M, 28, 28) uint8), every batch also gets round(args.outliers * batch) of
+    them, drawn at random, labelled NOT_A_DIGIT."""
     model = trainer.model
     order = rng.permutation(len(labels))
     for batch, start in enumerate(range(0, len(order), args.batch_size), start=1):
         chosen = order[start:start + args.batch_size]
-        x = model.as_input(images[chosen])
-        loss, correct = train_step(trainer, optimizer,
-                                   augment_batch(x, rng) if args.augment else x, labels[chosen],
-                                   rng)
+        x, y = images[chosen], labels[chosen]
+        if outliers is not None:
+            extra = rng.integers(len(outliers), size=round(args.outliers * len(chosen)))
+            x = np.concatenate([x, outliers[extra]])
+            y = np.concatenate([y.astype(np.intp), np.full(len(extra), NOT_A_DIGIT)])
+        x = model.as_input(x)
+        loss, correct = train_step(trainer, optimizer, augment_batch(x, rng) if args.augment else x,
+                                   y, rng)
         if not np.isfinite(loss):
             raise TrainingDiverged(f"the loss became {loss} at batch {batch} of epoch "
                                    f"{progress.epoch} (learning rate {optimizer.lr:g})")
@@ -222,11 +248,11 @@ def update_best(run, model, val_loss, patience):
     return run["epochs_without_gain"] >= patience
 
 
-def fit(args, model, optimizer, rng, splits, run):
+def fit(args, model, optimizer, rng, splits, run, outliers=None):
     """Train from run["epochs_done"] to args.epochs, checkpointing after every epoch."""
     with DataParallel(model, args.workers) as trainer:
         while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
-            fit_epoch(args, trainer, optimizer, rng, splits, run)
+            fit_epoch(args, trainer, optimizer, rng, splits, run, outliers)
     if run["stopped_early"]:
         print(f"Early stop: no better validation loss for {args.patience} epochs.")
     if args.patience is not None and run.get("best_params"):
@@ -235,7 +261,7 @@ def fit(args, model, optimizer, rng, splits, run):
             p[...] = run["best_params"][k]
 
 
-def fit_epoch(args, trainer, optimizer, rng, splits, run):
+def fit_epoch(args, trainer, optimizer, rng, splits, run, outliers=None):
     """One epoch of fit: train, evaluate, record, checkpoint."""
     model, (images, labels) = trainer.model, splits["train"]
     epoch = run["epochs_done"] + 1
@@ -243,7 +269,7 @@ def fit_epoch(args, trainer, optimizer, rng, splits, run):
     progress = EpochProgress(epoch, args.epochs, math.ceil(len(labels) / args.batch_size))
     try:
         train_loss, train_acc = train_one_epoch(trainer, optimizer, images, labels, args, rng,
-                                                progress)
+                                                progress, outliers)
         progress.note("evaluating...")
         val = evaluate(model, *splits["val"]) if len(splits["val"][1]) else None
         test = evaluate(model, *splits["test"])
@@ -313,7 +339,8 @@ def main(argv=None):
               f"{args.epochs} epoch(s) of batches of {args.batch_size}, Adam lr {args.lr:g} "
               f"(decay: {args.lr_decay}), augmentation {'on' if args.augment else 'off'}, "
               f"seed {args.seed}.")
-        fit(args, model, optimizer, rng, splits, run)
+        fit(args, model, optimizer, rng, splits, run,
+            make_outlier_bank(args, len(splits["train"][1])))
         finish(args, model, splits, run)
     except KeyboardInterrupt:
         print(f"\nInterrupted. {resume_hint(args)}", file=sys.stderr)
