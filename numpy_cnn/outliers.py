@@ -12,7 +12,7 @@ is one random composition of a kind below; none is meant to look like a digit:
 
     scribble   a random wandering curve with many turns
     segments   3 to 6 straight strokes anywhere on the canvas
-    polygon    a triangle, square, diamond, pentagon, hexagon or star outline
+    polygon    a triangle, square, diamond or star outline
     cross      +, x, an asterisk or #
     marks      dots and dashes: 1 to 5 of either
     letter     a capital letter that no digit resembles (A E F H K M N R W X Y)
@@ -20,15 +20,13 @@ is one random composition of a kind below; none is meant to look like a digit:
     hatching   3 to 6 parallel strokes, or a grid
     zigzag     a zigzag, a wave or a spiral
 
-(A circle, a single vertical bar, S, Z, b, g, q, O, l, B and the like are left out: they are
-digits in many hands.) Everything random comes from the Generator passed in.
+(A circle, a pentagon or hexagon, a single vertical bar, S, Z, b, g, q, O, l, B and the like
+are left out: they are digits in many hands -- a 0 drawn in few points is a polygon.) Everything random comes from the Generator passed in.
 """
 import numpy as np
-from PIL import Image, ImageDraw
 
+from .pen import draw_strokes, place, rotate
 from .preprocess import EmptyImageError, to_mnist
-
-CANVAS = 280
 KINDS = ("scribble", "segments", "polygon", "cross", "marks", "letter", "face", "hatching",
          "zigzag")
 
@@ -48,42 +46,6 @@ LETTERS = {
 }
 
 
-def draw_strokes(strokes, width):
-    """Paint strokes (lists of (x, y) canvas points) with a round pen, as the app does.
-
-    Returns: a CANVAS x CANVAS greyscale PIL image, white ink on black.
-    """
-    image = Image.new("L", (CANVAS, CANVAS), 0)
-    draw = ImageDraw.Draw(image)
-    r = width / 2
-    for stroke in strokes:
-        points = [tuple(map(float, p)) for p in stroke]
-        if len(points) > 1:
-            draw.line(points, fill=255, width=int(round(width)), joint="curve")
-        for x, y in points:                           # round caps and joints
-            draw.ellipse([x - r, y - r, x + r, y + r], fill=255)
-    return image
-
-
-def _place(strokes, rng, size=None):
-    """Scale unit-box strokes to a random size and place them anywhere on the canvas."""
-    size = rng.uniform(80, 230) if size is None else size
-    aspect = np.exp(rng.uniform(-0.3, 0.3))
-    sx, sy = size * aspect ** 0.5, size / aspect ** 0.5
-    x0 = rng.uniform(10, max(11, CANVAS - 10 - sx))
-    y0 = rng.uniform(10, max(11, CANVAS - 10 - sy))
-    jitter = 0.03
-    return [[(x0 + sx * (x + rng.normal(0, jitter)), y0 + sy * (y + rng.normal(0, jitter)))
-             for x, y in stroke] for stroke in strokes]
-
-
-def _rotate(strokes, angle):
-    """Rotate unit-box strokes about the box's centre."""
-    c, s = np.cos(angle), np.sin(angle)
-    return [[(0.5 + c * (x - 0.5) - s * (y - 0.5), 0.5 + s * (x - 0.5) + c * (y - 0.5))
-             for x, y in stroke] for stroke in strokes]
-
-
 def scribble(rng):
     position, heading = rng.uniform(0.3, 0.7, 2), rng.uniform(0, 2 * np.pi)
     points = []
@@ -91,20 +53,20 @@ def scribble(rng):
         heading += rng.normal(0, 0.6)
         position = np.clip(position + 0.09 * np.array([np.cos(heading), np.sin(heading)]), 0, 1)
         points.append(tuple(position))
-    return _place([points], rng)
+    return place([points], rng)
 
 
 def segments(rng):
-    return _place([[tuple(rng.random(2)), tuple(rng.random(2))]
+    return place([[tuple(rng.random(2)), tuple(rng.random(2))]
                    for _ in range(rng.integers(3, 7))], rng)
 
 
 def polygon(rng):
-    corners = int(rng.choice([3, 4, 4, 5, 6, 10]))
+    corners = int(rng.choice([3, 4, 10]))
     angles = np.linspace(0, 2 * np.pi, corners, endpoint=False) + rng.uniform(0, 2 * np.pi)
     radius = np.where(np.arange(corners) % 2, 0.2, 0.5) if corners == 10 else np.full(corners, 0.5)
     points = [(0.5 + r * np.cos(a), 0.5 + r * np.sin(a)) for r, a in zip(radius, angles)]
-    return _place([points + points[:1]], rng)
+    return place([points + points[:1]], rng)
 
 
 def cross(rng):
@@ -120,21 +82,21 @@ def cross(rng):
     else:                                            # #
         strokes = [[(0.33, 0), (0.33, 1)], [(0.67, 0), (0.67, 1)],
                    [(0, 0.33), (1, 0.33)], [(0, 0.67), (1, 0.67)]]
-    return _place(_rotate(strokes, rng.normal(0, 0.15)), rng)
+    return place(rotate(strokes, rng.normal(0, 0.15)), rng)
 
 
 def marks(rng):
     count = rng.integers(1, 6)
     if rng.random() < 0.5:                           # dots
-        return _place([[tuple(rng.random(2))] for _ in range(count)], rng)
+        return place([[tuple(rng.random(2))] for _ in range(count)], rng)
     length = rng.uniform(0.3, 1.0)
-    return _place(_rotate([[(0.5 - length / 2, y), (0.5 + length / 2, y)]
+    return place(rotate([[(0.5 - length / 2, y), (0.5 + length / 2, y)]
                            for y in rng.uniform(0, 1, count)], rng.normal(0, 0.08)), rng)
 
 
 def letter(rng):
     strokes = LETTERS[str(rng.choice(list(LETTERS)))]
-    return _place(_rotate(strokes, rng.normal(0, 0.1)), rng)
+    return place(rotate(strokes, rng.normal(0, 0.1)), rng)
 
 
 def face(rng):
@@ -143,7 +105,7 @@ def face(rng):
     eyes = [[(0.35, 0.35)], [(0.65, 0.35)]]
     smile = rng.choice([-1, 1]) * rng.uniform(0.05, 0.15)
     mouth = [[(x, 0.68 + smile * (1 - ((x - 0.5) / 0.2) ** 2)) for x in np.linspace(0.3, 0.7, 7)]]
-    return _place([outline] + eyes + mouth, rng)
+    return place([outline] + eyes + mouth, rng)
 
 
 def hatching(rng):
@@ -151,7 +113,7 @@ def hatching(rng):
     lines = [[(0, y), (1, y)] for y in np.linspace(0, 1, count)]
     if rng.random() < 0.4:                           # a grid
         lines += [[(x, 0), (x, 1)] for x in np.linspace(0, 1, count)]
-    return _place(_rotate(lines, rng.uniform(0, np.pi)), rng)
+    return place(rotate(lines, rng.uniform(0, np.pi)), rng)
 
 
 def zigzag(rng):
@@ -165,7 +127,7 @@ def zigzag(rng):
     else:
         r, a = 0.05 + 0.45 * t, 2 * np.pi * rng.uniform(2, 3.5) * t
         points = list(zip(0.5 + r * np.cos(a), 0.5 + r * np.sin(a)))
-    return _place(_rotate([points], rng.uniform(0, 2 * np.pi)), rng)
+    return place(rotate([points], rng.uniform(0, 2 * np.pi)), rng)
 
 
 def random_outlier(rng, kind=None):

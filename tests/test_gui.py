@@ -60,6 +60,7 @@ SEVEN = along((70, 50), (210, 50), (120, 240))
 ZERO = [(round(140 + 65 * math.sin(a)), round(140 - 100 * math.cos(a)))
         for a in np.linspace(0, 2 * math.pi, 40)]
 BAR = along((60, 40), (220, 40))        # a horizontal stroke across the top
+PLUS = [along((140, 50), (140, 230)), along((50, 140), (230, 140))]
 
 
 # ------------------------------------------------------------------ fixtures
@@ -302,6 +303,30 @@ def test_a_doubtful_answer_says_it_is_unsure(display):
     digit, message = shown(app)
     root.destroy()
     assert digit == "1?" and message.startswith("Not sure") and "7 (38%)" in message
+
+
+class Lost:
+    """A stand-in Predictor for a drawing that is no digit: nothing above 25%."""
+
+    def predict(self, image):
+        p = np.array([0.05, 0.22, 0.05, 0.05, 0.25, 0.08, 0.05, 0.15, 0.05, 0.05])
+        return Prediction(p, np.zeros((28, 28), np.float32))
+
+
+def test_a_drawing_that_is_no_digit_is_called_so(display):
+    root = tk.Tk()
+    app = App(root, Lost())
+    app.draw(ONE)
+    root.update()
+    digit, message = shown(app)
+    root.destroy()
+    assert message.startswith("Not a digit") and "4, 25%" in message and digit not in "0123456789"
+
+
+def test_a_plus_drawn_with_the_mouse_is_not_a_digit(app):
+    for stroke in PLUS:
+        drag(app, stroke)
+    assert shown(app)[1].startswith("Not a digit"), shown(app)
 
 
 def test_training_window_shows_the_commands_output(display):

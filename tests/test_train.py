@@ -137,7 +137,7 @@ def test_learning_rate_schedules():
 
 
 @pytest.mark.parametrize("bad", [["--epochs", "0"], ["--lr", "-1"], ["--val-split", "60000"],
-                                 ["--limit", "0"]])
+                                 ["--limit", "0"], ["--outliers", "-0.1"], ["--outliers", "2"]])
 def test_bad_options_are_refused(bad):
     with pytest.raises(SystemExit):
         train.parse_args(bad)
@@ -163,3 +163,28 @@ def test_progress_bar_on_a_terminal_and_plain_lines_elsewhere(stream_type, monke
         assert "img/s" in text and "acc 72.92%" in text and text.endswith("summary\033[K\n")
     else:
         assert text == "epoch 2/5 summary\n"
+
+
+def test_outlier_exposure_makes_the_network_unsure_of_non_digits(tmp_path, quick):
+    """The same short run with and without --outliers: on non-digits it has never seen (drawn
+    by another generator seed), the exposed network's top probability is clearly lower, while
+    it still reads the digits."""
+    from numpy_cnn.outliers import outlier_bank
+    unseen = outlier_bank(200, np.random.default_rng(99))
+    top = {}
+    for name, extra in (("plain", []), ("exposed", ["--outliers", "0.5"])):
+        out = tmp_path / f"{name}.npz"
+        assert train.main(["--limit", "2000", "--epochs", "2", "--val-split", "128",
+                           "--test-limit", "500", "--out", str(out), *extra]) == 0
+        model = load(out)
+        top[name] = model.predict_proba(unseen).max(axis=1).mean()
+        _, _, x_test, y_test = load_mnist()
+        assert (model.predict(x_test[:500]) == y_test[:500]).mean() > 0.85
+    assert top["exposed"] < top["plain"] - 0.2, top
+
+
+def test_outlier_bank_is_the_same_for_a_run_and_its_resumption():
+    args = train.parse_args(["--outliers", "0.25", "--seed", "3"])
+    a, b = train.make_outlier_bank(args, 400), train.make_outlier_bank(args, 400)
+    assert a.shape == (100, 28, 28) and np.array_equal(a, b)
+    assert train.make_outlier_bank(train.parse_args([]), 400) is None
