@@ -112,6 +112,19 @@ def arc(centre, radii, start, end, samples=None):
                             centre[1] + radii[1] * np.sin(theta)])
 
 
+def densify(points, step=0.04):
+    """The same polyline with extra points on long segments, none longer than `step`: a wobble
+    then bends a straight line as a hand would, instead of only moving its two ends.
+    Inputs: points (n, 2) float. Returns (m, 2) float, m >= n, keeping every original point."""
+    if len(points) < 2:
+        return points
+    pieces = []
+    for start, end in zip(points, points[1:]):
+        parts = max(1, int(np.ceil(np.linalg.norm(end - start) / step)))
+        pieces.append(start + np.linspace(0.0, 1.0, parts, endpoint=False)[:, None] * (end - start))
+    return np.vstack(pieces + [points[-1:]])
+
+
 def join(*pieces):
     """One stroke made of pieces drawn one after the other without lifting the pen."""
     return np.vstack(pieces)
@@ -165,7 +178,7 @@ def place(strokes, pose, rng, size=CANVAS_SIZE):
              MARGIN + pen/2 to spare: a pose too big for the canvas is shrunk to fit.
     """
     displace = wobble_field(rng, pose.wobble) if pose.wobble else (lambda p: p)
-    strokes = [displace(np.asarray(s, dtype=float)) for s in strokes]
+    strokes = [displace(densify(np.asarray(s, dtype=float))) for s in strokes]
     a = np.radians(pose.angle)
     turn = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])   # applied as p @ turn
     shaped = []
@@ -297,14 +310,21 @@ def _digit_templates():
                                          (0.33, 1.0), (0.0, 0.9)))]),
         "6 plain": (6, [smooth((0.58, 0.02), (0.28, 0.15), (0.06, 0.5), (0.08, 0.85), (0.33, 1.0),
                                (0.6, 0.86), (0.58, 0.6), (0.33, 0.52), (0.1, 0.66))]),
+        "6 straight stem": (6, [join(line((0.55, 0.0), (0.08, 0.7)),
+                                     smooth((0.08, 0.7), (0.25, 1.0), (0.55, 0.9), (0.56, 0.64),
+                                            (0.3, 0.55), (0.1, 0.68)))]),
         "7 plain": (7, [line((0.0, 0.02), (0.7, 0.0), (0.25, 1.0))]),
         "7 crossed": (7, [line((0.0, 0.02), (0.7, 0.0), (0.25, 1.0)),
                           line((0.22, 0.52), (0.7, 0.5))]),
+        "7 crossed, curved stem": (7, [join(line((0.0, 0.02), (0.7, 0.0)),
+                                            smooth((0.7, 0.0), (0.48, 0.4), (0.36, 1.0))),
+                                       line((0.2, 0.48), (0.7, 0.47))]),
         "7 with a serif": (7, [line((0.0, 0.16), (0.02, 0.0), (0.7, 0.0), (0.25, 1.0))]),
         "8 one stroke": (8, [eight_top]),
         "8 two loops": (8, [arc((0.33, 0.24), (0.26, 0.24), 180, 540),
                             arc((0.33, 0.73), (0.33, 0.27), 270, -90)]),
         "9 straight stem": (9, [join(nine_loop, line((0.66, 0.25), (0.66, 1.0)))]),
+        "9 slanted stem": (9, [join(nine_loop, line((0.66, 0.25), (0.4, 1.0)))]),
         "9 curved stem": (9, [join(nine_loop, smooth((0.66, 0.25), (0.64, 0.7), (0.48, 1.0),
                                                      (0.22, 0.96)))]),
     }
@@ -319,6 +339,8 @@ STYLE_MANNERS = {
                                       slant=rng.choice([-1, 1, 1]) * rng.uniform(0.3, 0.55))),
     "tiny":      (4, lambda rng: dict(height=rng.uniform(40, 60), pen=int(rng.integers(6, 11)))),
     "small":     (4, lambda rng: dict(height=rng.uniform(70, 100))),
+    "in a corner": (4, lambda rng: dict(height=rng.uniform(60, 110),
+                                        where=tuple(rng.choice([0.0, 1.0], 2)))),
     "huge":      (4, lambda rng: dict(height=rng.uniform(245, 262))),
     "very thin": (4, lambda rng: dict(height=rng.uniform(130, 230), pen=PEN_WIDTHS[0])),
     "very thick": (4, lambda rng: dict(height=rng.uniform(170, 240), pen=PEN_WIDTHS[1])),
@@ -331,7 +353,8 @@ def style_set(rng):
     Every drawing: the template with a smooth wobble of 3-4% of its height, turned by up to 8
     degrees, its width times 0.8-1.2, placed anywhere on the canvas; the manner sets the height
     and the pen: "tiny" is 40-60 px high with a 6-10 px pen (a tiny digit drawn with the 20 px pen
-    would be a blob no one can read), "small" 70-100 px with the default pen, "huge" fills the
+    would be a blob no one can read), "small" 70-100 px with the default pen, "in a corner"
+    60-110 px against two edges of the canvas, "huge" fills the
     canvas, "very thin" and "very thick" use the pen slider's ends (PEN_WIDTHS), "slanted" leans
     by 17-29 degrees, two in three to the right. kinds are the style names, manners the manners.
     """
