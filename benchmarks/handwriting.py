@@ -124,7 +124,9 @@ def inputs_for(key, quick=False, pendigits_dir=None, cache_dir=None):
         return _inputs_in_memory[memo]
     if key == "pendigits" and not pendigits_dir.is_dir():
         raise FileNotFoundError(f"no pendigits folder at {pendigits_dir}")
-    cached = Path(cache_dir) / cache_key(key, quick, pendigits_dir) if cache_dir else None
+    rendered = key != "mnist"                   # MNIST test is read as it is: nothing to cache
+    cached = (Path(cache_dir) / cache_key(key, quick, pendigits_dir)
+              if cache_dir and rendered else None)
     if cached is not None and cached.is_file():
         with np.load(cached) as f:              # plain arrays only: never allow_pickle
             inputs = Inputs(f["x"], f["labels"], f["kinds"], f["manners"])

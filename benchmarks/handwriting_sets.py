@@ -173,12 +173,15 @@ def place(strokes, pose, rng, size=CANVAS_SIZE):
     """Turn a template into canvas strokes.
 
     Inputs:  strokes -- [(n, 2) float] in height units; pose -- a Pose; rng -- numpy Generator (for
-             the wobble only; everything else is in the pose).
+             the wobble only; everything else is in the pose). Without wobble the strokes keep
+             their points; with it, long segments are cut first (densify).
     Returns: [(pen, (n, 2) int)], the drawing's box (ink centres) fitted in the canvas with
              MARGIN + pen/2 to spare: a pose too big for the canvas is shrunk to fit.
     """
-    displace = wobble_field(rng, pose.wobble) if pose.wobble else (lambda p: p)
-    strokes = [displace(densify(np.asarray(s, dtype=float))) for s in strokes]
+    strokes = [np.asarray(s, dtype=float) for s in strokes]
+    if pose.wobble:
+        displace = wobble_field(rng, pose.wobble)
+        strokes = [displace(densify(s)) for s in strokes]
     a = np.radians(pose.angle)
     turn = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])   # applied as p @ turn
     shaped = []
