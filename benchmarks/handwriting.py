@@ -26,6 +26,7 @@ From Python (e.g. a training script comparing weights):
     from benchmarks.handwriting import measure
     figures = measure(model, quick=True)        # the rendered sets are kept for the process
     figures["sets"]["pendigits"]["accuracy"], figures["all_met"]
+    print(one_line(figures))                    # the targets' figures on one line
 """
 import argparse
 import functools
@@ -33,6 +34,7 @@ import hashlib
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -64,12 +66,21 @@ _inputs_in_memory = {}                      # (set, quick, pendigits folder) -> 
 
 # ------------------------------------------------------------------ the network's inputs
 
+@dataclass
 class Inputs:
     """One set ready for the network: x (N, 28, 28) float32, labels (N,) int64 (-1: not a digit),
-    kinds (N,) str, manners (N,) str."""
+    kinds (N,) str, manners (N,) str, as in benchmarks.handwriting_sets."""
+    x: np.ndarray
+    labels: np.ndarray
+    kinds: np.ndarray
+    manners: np.ndarray
 
-    def __init__(self, x, labels, kinds, manners):
-        self.x, self.labels, self.kinds, self.manners = x, labels, kinds, manners
+    def __len__(self):
+        return len(self.x)
+
+    def subset(self, indices):
+        return Inputs(self.x[indices], self.labels[indices], self.kinds[indices],
+                      self.manners[indices])
 
 
 def evenly_spaced(n, k):
@@ -133,7 +144,7 @@ def inputs_for(key, quick=False, pendigits_dir=None, cache_dir=None):
     else:
         drawn = make_set(key, pendigits_dir)
         if quick:
-            drawn = subset(drawn, evenly_spaced(len(drawn.labels), QUICK_SIZES[key]))
+            drawn = drawn.subset(evenly_spaced(len(drawn), QUICK_SIZES[key]))
         if isinstance(drawn, Inputs):
             inputs = drawn
         else:
@@ -145,13 +156,6 @@ def inputs_for(key, quick=False, pendigits_dir=None, cache_dir=None):
                                   "manners": inputs.manners.astype(str)})
     _inputs_in_memory[memo] = inputs
     return inputs
-
-
-def subset(drawn, indices):
-    if isinstance(drawn, Inputs):
-        return Inputs(drawn.x[indices], drawn.labels[indices], drawn.kinds[indices],
-                      drawn.manners[indices])
-    return drawn.subset(indices)
 
 
 # ------------------------------------------------------------------ figures
@@ -248,6 +252,16 @@ def table(title, rows, digits=True):
         else:
             lines.append(f"{row:<{width}}{f['n']:>7,}{percent(f['flagged']):>10}  {read_as}")
     return lines
+
+
+def one_line(result):
+    """The measured targets on one line, e.g. for a training log:
+    "MNIST test 99.53% | ... | not digits flagged 1.56% (1/6 targets met)"."""
+    measured = [t for t in result["targets"] if t["met"] is not None]
+    parts = [f"{SET_NAMES[t['set']]}{'' if t['figure'] == 'accuracy' else ' flagged'} "
+             f"{percent(t['value'])}" for t in measured]
+    met = sum(t["met"] for t in measured)
+    return " | ".join(parts) + f" ({met}/{len(result['targets'])} targets met)"
 
 
 def format_report(result, weights):
