@@ -89,7 +89,8 @@ def smooth(*points, samples=8):
     """A Catmull-Rom spline through the points: (samples * (n - 1) + 1, 2) float.
 
     Between P1 and P2, with neighbours P0 and P3, for t in [0, 1):
-        P(t) = 1/2 [2 P1 + (P2 - P0) t + (2 P0 - 5 P1 + 4 P2 - P3) t^2 + (3 P1 - P0 - 3 P2 + P3) t^3]
+        P(t) = 1/2 [2 P1 + (P2 - P0) t + (2 P0 - 5 P1 + 4 P2 - P3) t^2
+                    + (3 P1 - P0 - 3 P2 + P3) t^3]
     The curve passes through every point; the first and last are mirrored to get neighbours.
     """
     p = np.array(points, dtype=float)
@@ -137,9 +138,10 @@ class Pose:
     """How one drawing of a template is made (all lengths in canvas pixels).
 
     height: of the drawing's box; aspect: its width is multiplied by this; slant: shear, the top
-    moves right by slant * height (tan of the lean); angle: rotation in degrees; wobble: amplitude of
-    the smooth displacement in height units; pen: pen width; where: (x, y) of the box's top-left
-    corner as a fraction of the free room on the canvas (0 = left/top edge, 1 = right/bottom).
+    moves right by slant * height (tan of the lean); angle: rotation in degrees; wobble:
+    amplitude of the smooth displacement in height units; pen: pen width; where: (x, y) of the
+    box's top-left corner as a fraction of the free room on the canvas (0 = left/top edge,
+    1 = right/bottom).
     """
     height: float
     aspect: float = 1.0
@@ -316,6 +318,8 @@ def _digit_templates():
         "6 straight stem": (6, [join(line((0.55, 0.0), (0.08, 0.7)),
                                      smooth((0.08, 0.7), (0.25, 1.0), (0.55, 0.9), (0.56, 0.64),
                                             (0.3, 0.55), (0.1, 0.68)))]),
+        "6 small loop": (6, [smooth((0.5, 0.0), (0.22, 0.3), (0.1, 0.65), (0.16, 0.95),
+                                    (0.38, 1.0), (0.48, 0.82), (0.3, 0.7), (0.12, 0.8))]),
         "7 plain": (7, [line((0.0, 0.02), (0.7, 0.0), (0.25, 1.0))]),
         "7 crossed": (7, [line((0.0, 0.02), (0.7, 0.0), (0.25, 1.0)),
                           line((0.22, 0.52), (0.7, 0.5))]),
@@ -424,49 +428,46 @@ def _sun(rng):
 
 
 NON_DIGIT_TEMPLATES = {
-    # kind: a function of a Generator returning strokes in height units
+    # kind: strokes in height units, or a function of a Generator returning them
     "scribble": _scribble,
     "zigzag": _zigzag,
     "wave": _wave,
     "spiral": _spiral,
-    "dot": lambda rng: [np.array([[0.0, 0.0]])],
+    "dot": [np.array([[0.0, 0.0]])],
     "dots": _dots,
-    "dash": lambda rng: [line((0.0, 0.0), (1.0, 0.0))],
-    "equals": lambda rng: [line((0.0, 0.0), (1.0, 0.0)), line((0.0, 0.35), (1.0, 0.35))],
-    "plus": lambda rng: [line((0.0, 0.5), (1.0, 0.5)), line((0.5, 0.0), (0.5, 1.0))],
-    "x": lambda rng: [line((0.0, 0.0), (1.0, 1.0)), line((1.0, 0.0), (0.0, 1.0))],
-    "hash": lambda rng: [line((0.35, 0.0), (0.25, 1.0)), line((0.75, 0.0), (0.65, 1.0)),
-                         line((0.0, 0.33), (1.0, 0.33)), line((0.0, 0.67), (1.0, 0.67))],
-    "caret": lambda rng: [line((0.0, 0.6), (0.45, 0.0), (0.9, 0.6))],
-    "triangle": lambda rng: [line((0.5, 0.0), (0.0, 0.9), (1.0, 0.9), (0.5, 0.0))],
-    "square": lambda rng: [line((0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0), (0.0, 0.0))],
-    "diamond": lambda rng: [line((0.4, 0.0), (0.0, 0.5), (0.4, 1.0), (0.8, 0.5), (0.4, 0.0))],
-    "star": lambda rng: _star(),
-    "heart": lambda rng: [join(smooth((0.5, 0.25), (0.3, 0.0), (0.03, 0.12), (0.08, 0.45),
-                                      (0.5, 1.0)),
-                               smooth((0.5, 1.0), (0.92, 0.45), (0.97, 0.12), (0.7, 0.0),
-                                      (0.5, 0.25)))],
+    "dash": [line((0.0, 0.0), (1.0, 0.0))],
+    "equals": [line((0.0, 0.0), (1.0, 0.0)), line((0.0, 0.35), (1.0, 0.35))],
+    "plus": [line((0.0, 0.5), (1.0, 0.5)), line((0.5, 0.0), (0.5, 1.0))],
+    "x": [line((0.0, 0.0), (1.0, 1.0)), line((1.0, 0.0), (0.0, 1.0))],
+    "hash": [line((0.35, 0.0), (0.25, 1.0)), line((0.75, 0.0), (0.65, 1.0)),
+             line((0.0, 0.33), (1.0, 0.33)), line((0.0, 0.67), (1.0, 0.67))],
+    "caret": [line((0.0, 0.6), (0.45, 0.0), (0.9, 0.6))],
+    "triangle": [line((0.5, 0.0), (0.0, 0.9), (1.0, 0.9), (0.5, 0.0))],
+    "square": [line((0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0), (0.0, 0.0))],
+    "diamond": [line((0.4, 0.0), (0.0, 0.5), (0.4, 1.0), (0.8, 0.5), (0.4, 0.0))],
+    "star": _star(),
+    "heart": [join(smooth((0.5, 0.25), (0.3, 0.0), (0.03, 0.12), (0.08, 0.45), (0.5, 1.0)),
+                   smooth((0.5, 1.0), (0.92, 0.45), (0.97, 0.12), (0.7, 0.0), (0.5, 0.25)))],
     "smiley": _smiley,
     "sun": _sun,
-    "house": lambda rng: [line((0.0, 0.45), (0.0, 1.0), (0.8, 1.0), (0.8, 0.45), (0.0, 0.45),
-                               (0.4, 0.0), (0.8, 0.45))],
-    "arrow": lambda rng: [line((0.0, 0.25), (1.2, 0.25)), line((0.9, 0.0), (1.2, 0.25), (0.9, 0.5))],
-    "checkmark": lambda rng: [line((0.0, 0.6), (0.3, 1.0), (0.9, 0.0))],
-    "letter A": lambda rng: [line((0.0, 1.0), (0.4, 0.0), (0.8, 1.0)), line((0.18, 0.6), (0.62, 0.6))],
-    "letter E": lambda rng: [line((0.6, 0.0), (0.0, 0.0), (0.0, 1.0), (0.6, 1.0)),
-                             line((0.0, 0.5), (0.45, 0.5))],
-    "letter F": lambda rng: [line((0.6, 0.0), (0.0, 0.0), (0.0, 1.0)), line((0.0, 0.5), (0.45, 0.5))],
-    "letter H": lambda rng: [line((0.0, 0.0), (0.0, 1.0)), line((0.7, 0.0), (0.7, 1.0)),
-                             line((0.0, 0.5), (0.7, 0.5))],
-    "letter K": lambda rng: [line((0.0, 0.0), (0.0, 1.0)), line((0.6, 0.0), (0.0, 0.55), (0.65, 1.0))],
-    "letter M": lambda rng: [line((0.0, 1.0), (0.05, 0.0), (0.45, 0.7), (0.85, 0.0), (0.9, 1.0))],
-    "letter N": lambda rng: [line((0.0, 1.0), (0.0, 0.0), (0.7, 1.0), (0.7, 0.0))],
-    "letter R": lambda rng: [join(line((0.0, 1.0), (0.0, 0.0)),
-                                  smooth((0.0, 0.0), (0.45, 0.04), (0.55, 0.25), (0.4, 0.48),
-                                         (0.0, 0.5)),
-                                  line((0.0, 0.5), (0.6, 1.0)))],
-    "letter V": lambda rng: [line((0.0, 0.0), (0.4, 1.0), (0.8, 0.0))],
-    "letter W": lambda rng: [line((0.0, 0.0), (0.25, 1.0), (0.5, 0.35), (0.75, 1.0), (1.0, 0.0))],
+    "house": [line((0.0, 0.45), (0.0, 1.0), (0.8, 1.0), (0.8, 0.45), (0.0, 0.45), (0.4, 0.0),
+                   (0.8, 0.45))],
+    "arrow": [line((0.0, 0.25), (1.2, 0.25)), line((0.9, 0.0), (1.2, 0.25), (0.9, 0.5))],
+    "checkmark": [line((0.0, 0.6), (0.3, 1.0), (0.9, 0.0))],
+    "letter A": [line((0.0, 1.0), (0.4, 0.0), (0.8, 1.0)), line((0.18, 0.6), (0.62, 0.6))],
+    "letter E": [line((0.6, 0.0), (0.0, 0.0), (0.0, 1.0), (0.6, 1.0)),
+                 line((0.0, 0.5), (0.45, 0.5))],
+    "letter F": [line((0.6, 0.0), (0.0, 0.0), (0.0, 1.0)), line((0.0, 0.5), (0.45, 0.5))],
+    "letter H": [line((0.0, 0.0), (0.0, 1.0)), line((0.7, 0.0), (0.7, 1.0)),
+                 line((0.0, 0.5), (0.7, 0.5))],
+    "letter K": [line((0.0, 0.0), (0.0, 1.0)), line((0.6, 0.0), (0.0, 0.55), (0.65, 1.0))],
+    "letter M": [line((0.0, 1.0), (0.05, 0.0), (0.45, 0.7), (0.85, 0.0), (0.9, 1.0))],
+    "letter N": [line((0.0, 1.0), (0.0, 0.0), (0.7, 1.0), (0.7, 0.0))],
+    "letter R": [join(line((0.0, 1.0), (0.0, 0.0)),
+                      smooth((0.0, 0.0), (0.45, 0.04), (0.55, 0.25), (0.4, 0.48), (0.0, 0.5)),
+                      line((0.0, 0.5), (0.6, 1.0)))],
+    "letter V": [line((0.0, 0.0), (0.4, 1.0), (0.8, 0.0))],
+    "letter W": [line((0.0, 0.0), (0.25, 1.0), (0.5, 0.35), (0.75, 1.0), (1.0, 0.0))],
 }
 NON_DIGITS_PER_KIND = 16
 
@@ -488,7 +489,8 @@ def non_digit_set(rng, per_kind=NON_DIGITS_PER_KIND):
             pose = Pose(height=rng.uniform(60, 240), aspect=rng.uniform(0.8, 1.2),
                         angle=rng.uniform(-10, 10), wobble=rng.uniform(0.02, 0.04),
                         where=tuple(rng.uniform(0, 1, 2)))
-            drawings.append(place(make(rng), pose, rng))
+            strokes = make(rng) if callable(make) else make
+            drawings.append(place(strokes, pose, rng))
             kinds.append(kind)
     n = len(drawings)
     return StrokeSet("not digits", drawings, np.full(n, NOT_A_DIGIT, np.int64), np.array(kinds),
@@ -546,7 +548,8 @@ class CanvasMnistSet:
 
 
 def canvas_mnist_set(digits, labels, rng):
-    """Inputs: digits (N, 28, 28) uint8, labels (N,), rng -- numpy Generator (one seed per digit)."""
+    """Inputs: digits (N, 28, 28) uint8, labels (N,), rng -- numpy Generator (draws one seed per
+    digit)."""
     labels = np.asarray(labels, dtype=np.int64)
     return CanvasMnistSet("MNIST on the canvas", np.asarray(digits), labels,
                           rng.integers(0, 2 ** 63, len(labels), dtype=np.uint64),
