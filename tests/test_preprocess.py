@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image
 
 import numpy_cnn
+from benchmarks.handwriting_sets import draw_like_a_person
 from numpy_cnn.data import load_mnist
 from numpy_cnn.preprocess import (MAX_STROKE, MNIST_CENTRE, EmptyImageError, stroke_width,
                                   to_mnist)
@@ -47,30 +48,6 @@ def centre_of_mass(images):
     rows, cols = np.indices(images.shape[-2:])
     mass = images.sum(axis=(-2, -1))
     return (images * rows).sum(axis=(-2, -1)) / mass, (images * cols).sum(axis=(-2, -1)) / mass
-
-
-def draw_like_a_person(digit, rng):
-    """One MNIST digit as someone might draw it on the app's 280x280 canvas.
-
-    Inputs:  digit -- (28, 28) uint8 MNIST image; rng -- numpy Generator.
-    Returns: (280, 280) uint8: the digit enlarged to a random height of 60..250 px (its longer
-             side at most 250), at a random spot; a third of them drawn with a thicker pen (a max
-             filter), half of them dark ink on light paper.
-    """
-    rows = np.flatnonzero(digit.any(axis=1))
-    cols = np.flatnonzero(digit.any(axis=0))
-    crop = digit[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
-    h, w = crop.shape
-    scale = min(rng.integers(60, 251) / h, 250 / w)
-    big = Image.fromarray(crop).resize((round(w * scale), round(h * scale)),
-                                       Image.Resampling.BICUBIC)
-    if rng.random() < 1 / 3:
-        big = big.filter(ImageFilter.MaxFilter(int(rng.choice([3, 5, 7, 9]))))
-    canvas = Image.new("L", (CANVAS, CANVAS), 0)
-    canvas.paste(big, (int(rng.integers(0, CANVAS - big.width + 1)),
-                       int(rng.integers(0, CANVAS - big.height + 1))))
-    pixels = np.asarray(canvas)
-    return 255 - pixels if rng.random() < 0.5 else pixels
 
 
 @pytest.fixture(scope="module")
