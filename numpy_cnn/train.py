@@ -47,9 +47,9 @@ from .storage import WeightsError, atomic_savez, read_npz, save
 CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
 MNIST_TRAIN_SIZE = 60000
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
-RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "outliers",
+RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "drawn", "outliers",
                 "val_split", "limit", "test_limit", "workers")
-OUTLIER_BANK_MAX = 10000   # non-digits drawn once per run (about 5 ms each), then reused
+EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
 
 
 class TrainingDiverged(RuntimeError):
@@ -70,6 +70,9 @@ def build_parser():
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     p.add_argument("--augment", action="store_true",
                    help="randomly rotate, scale, shift, thicken/thin the training digits")
+    p.add_argument("--drawn", type=float, default=0.0, metavar="F",
+                   help="add F digits drawn with a pen, as in the app, per MNIST digit to every "
+                        "batch (e.g. 0.25; default 0: none)")
     p.add_argument("--outliers", type=float, default=0.0, metavar="F",
                    help="outlier exposure: add F non-digit drawings per training digit to every "
                         "batch, with a uniform target, so the network learns to say 'not a "
@@ -116,8 +119,9 @@ def parse_args(argv):
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not args.lr > 0:
         parser.error("--lr must be positive")
-    if not 0 <= args.outliers <= 1:
-        parser.error("--outliers must be between 0 and 1")
+    for name in ("drawn", "outliers"):
+        if not 0 <= getattr(args, name) <= 1:
+            parser.error(f"--{name} must be between 0 and 1")
     if not 0 <= args.val_split < MNIST_TRAIN_SIZE:
         parser.error(f"--val-split must be between 0 and {MNIST_TRAIN_SIZE - 1}")
     return args
@@ -147,46 +151,59 @@ def load_splits(args):
             "test": (x_test[:args.test_limit], y_test[:args.test_limit])}
 
 
-def make_outlier_bank(args, train_size):
-    """The non-digits of outlier exposure (numpy_cnn.outliers), or None without --outliers.
-    (N, 28, 28) uint8, drawn by a generator of their own, seeded by --seed: the same bank for a
-    run and its resumption, whatever the state of the training generator."""
-    if not args.outliers:
-        return None
-    from .outliers import outlier_bank
-    n = min(OUTLIER_BANK_MAX, max(100, math.ceil(args.outliers * train_size)))
-    print(f"Drawing {n:,} non-digits for outlier exposure...", flush=True)
-    return outlier_bank(n, np.random.default_rng([args.seed, 1]))
+def make_extras(args, train_size):
+    """The drawings added to every batch: [(images (M, 28, 28) uint8, labels (M,), fraction)].
+
+    --drawn: digits drawn with a pen as in the app (numpy_cnn.drawn_digits), with their labels;
+    --outliers: non-digits (numpy_cnn.outliers), labelled NOT_A_DIGIT (outlier exposure).
+    Each bank is drawn once, by a generator of its own seeded by --seed: the same banks for a run
+    and its resumption, whatever the state of the training generator. A batch of B digits gets
+    round(fraction * B) images of each bank, picked at random.
+    """
+    extras = []
+    for fraction, kind, stream in ((args.drawn, "drawn digits", 2), (args.outliers, "non-digits", 1)):
+        if not fraction:
+            continue
+        n = min(EXTRA_BANK_MAX, max(100, math.ceil(fraction * train_size)))
+        print(f"Drawing {n:,} {kind} to train with...", flush=True)
+        rng = np.random.default_rng([args.seed, stream])
+        if stream == 1:
+            from .outliers import outlier_bank
+            images, labels = outlier_bank(n, rng), np.full(n, NOT_A_DIGIT)
+        else:
+            from .drawn_digits import drawn_digit_bank
+            images, labels = drawn_digit_bank(n, rng)
+        extras.append((images, labels, fraction))
+    return extras
 
 
-def train_step(trainer, optimizer, x, y, rng):
+def train_step(trainer, optimizer, x, y, rng, counted=None):
     """One optimizer step on the batch x (N, 28, 28, 1), y (N,), forward and backward spread over
-    the trainer's processes. Returns (loss, number of right answers); a non-finite loss is
-    returned without any update."""
+    the trainer's processes. Returns (loss, number of right answers among the first `counted`
+    images, default all); a non-finite loss is returned without any update."""
     with np.errstate(over="ignore", invalid="ignore"):   # a blow-up shows in the loss: no warnings
         loss, logits, grads = trainer.loss_and_grads(x, y, rng)
         if np.isfinite(loss):
             optimizer.step(grads)
-    return loss, int(np.sum(logits.argmax(axis=1) == y))
+    return loss, int(np.sum(logits[:counted].argmax(axis=1) == y[:counted]))
 
 
-def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress, outliers=None):
+def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress, extras=()):
     """One shuffled pass over the training images. Returns (mean loss, accuracy) as seen during
-    the pass (with dropout on). Raises TrainingDiverged as soon as the loss is not finite.
-    With outliers ((M, 28, 28) uint8), every batch also gets round(args.outliers * batch) of
-    them, drawn at random, labelled NOT_A_DIGIT."""
+    the pass (with dropout on; accuracy over the MNIST digits). Raises TrainingDiverged as soon
+    as the loss is not finite. Every batch also gets images of the extras (see make_extras)."""
     model = trainer.model
     order = rng.permutation(len(labels))
     for batch, start in enumerate(range(0, len(order), args.batch_size), start=1):
         chosen = order[start:start + args.batch_size]
         x, y = images[chosen], labels[chosen]
-        if outliers is not None:
-            extra = rng.integers(len(outliers), size=round(args.outliers * len(chosen)))
-            x = np.concatenate([x, outliers[extra]])
-            y = np.concatenate([y.astype(np.intp), np.full(len(extra), NOT_A_DIGIT)])
+        for bank, bank_labels, fraction in extras:
+            picked = rng.integers(len(bank), size=round(fraction * len(chosen)))
+            x = np.concatenate([x, bank[picked]])
+            y = np.concatenate([y.astype(np.intp), bank_labels[picked]])
         x = model.as_input(x)
         loss, correct = train_step(trainer, optimizer, augment_batch(x, rng) if args.augment else x,
-                                   y, rng)
+                                   y, rng, len(chosen))
         if not np.isfinite(loss):
             raise TrainingDiverged(f"the loss became {loss} at batch {batch} of epoch "
                                    f"{progress.epoch} (learning rate {optimizer.lr:g})")
@@ -248,11 +265,11 @@ def update_best(run, model, val_loss, patience):
     return run["epochs_without_gain"] >= patience
 
 
-def fit(args, model, optimizer, rng, splits, run, outliers=None):
+def fit(args, model, optimizer, rng, splits, run, extras=()):
     """Train from run["epochs_done"] to args.epochs, checkpointing after every epoch."""
     with DataParallel(model, args.workers) as trainer:
         while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
-            fit_epoch(args, trainer, optimizer, rng, splits, run, outliers)
+            fit_epoch(args, trainer, optimizer, rng, splits, run, extras)
     if run["stopped_early"]:
         print(f"Early stop: no better validation loss for {args.patience} epochs.")
     if args.patience is not None and run.get("best_params"):
@@ -261,7 +278,7 @@ def fit(args, model, optimizer, rng, splits, run, outliers=None):
             p[...] = run["best_params"][k]
 
 
-def fit_epoch(args, trainer, optimizer, rng, splits, run, outliers=None):
+def fit_epoch(args, trainer, optimizer, rng, splits, run, extras=()):
     """One epoch of fit: train, evaluate, record, checkpoint."""
     model, (images, labels) = trainer.model, splits["train"]
     epoch = run["epochs_done"] + 1
@@ -269,7 +286,7 @@ def fit_epoch(args, trainer, optimizer, rng, splits, run, outliers=None):
     progress = EpochProgress(epoch, args.epochs, math.ceil(len(labels) / args.batch_size))
     try:
         train_loss, train_acc = train_one_epoch(trainer, optimizer, images, labels, args, rng,
-                                                progress, outliers)
+                                                progress, extras)
         progress.note("evaluating...")
         val = evaluate(model, *splits["val"]) if len(splits["val"][1]) else None
         test = evaluate(model, *splits["test"])
@@ -339,8 +356,7 @@ def main(argv=None):
               f"{args.epochs} epoch(s) of batches of {args.batch_size}, Adam lr {args.lr:g} "
               f"(decay: {args.lr_decay}), augmentation {'on' if args.augment else 'off'}, "
               f"seed {args.seed}.")
-        fit(args, model, optimizer, rng, splits, run,
-            make_outlier_bank(args, len(splits["train"][1])))
+        fit(args, model, optimizer, rng, splits, run, make_extras(args, len(splits["train"][1])))
         finish(args, model, splits, run)
     except KeyboardInterrupt:
         print(f"\nInterrupted. {resume_hint(args)}", file=sys.stderr)

@@ -137,7 +137,8 @@ def test_learning_rate_schedules():
 
 
 @pytest.mark.parametrize("bad", [["--epochs", "0"], ["--lr", "-1"], ["--val-split", "60000"],
-                                 ["--limit", "0"], ["--outliers", "-0.1"], ["--outliers", "2"]])
+                                 ["--limit", "0"], ["--outliers", "-0.1"], ["--outliers", "2"],
+                                 ["--drawn", "-1"]])
 def test_bad_options_are_refused(bad):
     with pytest.raises(SystemExit):
         train.parse_args(bad)
@@ -183,8 +184,30 @@ def test_outlier_exposure_makes_the_network_unsure_of_non_digits(tmp_path, quick
     assert top["exposed"] < top["plain"] - 0.2, top
 
 
-def test_outlier_bank_is_the_same_for_a_run_and_its_resumption():
-    args = train.parse_args(["--outliers", "0.25", "--seed", "3"])
-    a, b = train.make_outlier_bank(args, 400), train.make_outlier_bank(args, 400)
-    assert a.shape == (100, 28, 28) and np.array_equal(a, b)
-    assert train.make_outlier_bank(train.parse_args([]), 400) is None
+def test_extra_banks_are_the_same_for_a_run_and_its_resumption():
+    args = train.parse_args(["--outliers", "0.25", "--drawn", "0.5", "--seed", "3"])
+    a, b = train.make_extras(args, 400), train.make_extras(args, 400)
+    (drawn, drawn_labels, f_drawn), (others, other_labels, f_others) = a
+    assert (f_drawn, f_others) == (0.5, 0.25)
+    assert drawn.shape == (200, 28, 28) and others.shape == (100, 28, 28)
+    assert np.array_equal(drawn_labels, np.arange(200) % 10) and np.all(other_labels == -1)
+    for (x, y, _), (x2, y2, _) in zip(a, b):
+        assert np.array_equal(x, x2) and np.array_equal(y, y2)
+    assert train.make_extras(train.parse_args([]), 400) == []
+
+
+def test_drawn_digits_join_every_batch_and_accuracy_counts_mnist_only(tmp_path, quick, capsys,
+                                                                     monkeypatch):
+    seen = []
+    real_step = train.train_step
+    def spy(trainer, optimizer, x, y, rng, counted=None):
+        seen.append((len(x), counted, y[counted:].copy()))
+        return real_step(trainer, optimizer, x, y, rng, counted)
+    monkeypatch.setattr(train, "train_step", spy)
+    out = tmp_path / "drawn.npz"
+    assert train.main(["--drawn", "0.5", "--outliers", "0.25", "--epochs", "1", "--out", str(out),
+                       *TINY]) == 0
+    assert "Drawing 128 drawn digits to train with" in capsys.readouterr().out
+    assert [(n, counted) for n, counted, _ in seen] == [(64 + 32 + 16, 64)] * 4
+    extra_labels = np.concatenate([labels for _, _, labels in seen])
+    assert np.sum(extra_labels == -1) == 4 * 16 and set(extra_labels) - {-1} <= set(range(10))
