@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from numpy_cnn.outliers import KINDS, outlier_bank, random_outlier
-from numpy_cnn.pen import CANVAS, draw_strokes
+from numpy_cnn.pen import CANVAS
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -36,12 +36,3 @@ def test_bank_looks_like_network_input():
     # All kinds appear in a large enough bank.
     rng = np.random.default_rng(2)
     assert {random_outlier(rng)[1] for _ in range(200)} == set(KINDS)
-
-
-def test_strokes_are_drawn_with_a_round_pen_of_the_given_width():
-    image = np.asarray(draw_strokes([[(100, 140), (180, 140)]], width=20))
-    assert image[140, 100:181].min() == 255                 # along the stroke
-    assert image[140 - 9, 140] == 255 and image[140 - 12, 140] == 0   # 20 px wide
-    assert image[140, 100 - 9] == 255                        # a round cap beyond the end point
-    single = np.asarray(draw_strokes([[(50, 50)]], width=10))
-    assert single[50, 50] == 255 and (single > 0).sum() < 120   # a dot
