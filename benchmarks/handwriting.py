@@ -56,8 +56,9 @@ QUICK_SIZES = {"mnist": 1000, "canvas": 500, "pendigits": 1000, "styles": 360, "
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "numpy-cnn-handwriting"
 SET_NAMES = {"mnist": "MNIST test", "canvas": "MNIST on the canvas", "pendigits": "pendigits",
              "styles": "styles", "non_digits": "not digits"}
-# (set, figure, comparison, target): the issue's targets
-TARGETS = [("mnist", "accuracy", ">=", 0.996), ("mnist", "flagged", "<=", 0.01),
+# (set, figure, comparison, target): the issue's targets. MNIST test's is the usual figure, the
+# most likely digit ("argmax"; 99.54% for the first shipped weights), its flags counted apart.
+TARGETS = [("mnist", "argmax", ">=", 0.996), ("mnist", "flagged", "<=", 0.01),
            ("canvas", "flagged", "<=", 0.01), ("pendigits", "accuracy", ">=", 0.90),
            ("styles", "accuracy", ">=", 0.97), ("non_digits", "flagged", ">=", 0.80)]
 
@@ -258,7 +259,7 @@ def one_line(result):
     """The measured targets on one line, e.g. for a training log:
     "MNIST test 99.53% | ... | not digits flagged 1.56% (1/6 targets met)"."""
     measured = [t for t in result["targets"] if t["met"] is not None]
-    parts = [f"{SET_NAMES[t['set']]}{'' if t['figure'] == 'accuracy' else ' flagged'} "
+    parts = [f"{SET_NAMES[t['set']]}{' flagged' if t['figure'] == 'flagged' else ''} "
              f"{percent(t['value'])}" for t in measured]
     met = sum(t["met"] for t in measured)
     return " | ".join(parts) + f" ({met}/{len(result['targets'])} targets met)"
