@@ -11,10 +11,11 @@ in the order a hand draws them. One drawing picks a template and then, at random
 - a wobble: a smooth displacement of every point, so no two drawings bend the same way;
 - a slant (shear -0.15 to 0.45: most writers lean right) and a box of random height and width
   (narrow for a 1), anywhere on the 280x280 canvas, and a pen 8 to 32 px wide;
-- with probability 1/2, a multi-stroke digit is drawn without lifting the pen: the move from the
-  end of one stroke to the start of the next is inked too (as when a stylus records one path);
-- with probability 2/5, each stroke is redrawn through a few points at equal distances along it
-  (6 to 16), cutting its curves into corners (as coarse tablets and quick hands do).
+- with probability 2/5, a coarse drawing: the whole digit is one path through 7 to 12 points at
+  equal distances along it, its curves cut into corners, and the moves between strokes inked
+  too (as a coarse tablet records a quick hand);
+- otherwise, with probability 1/2, a multi-stroke digit is drawn without lifting the pen: the
+  move from the end of one stroke to the start of the next is inked too.
 The drawing is painted with a round pen (numpy_cnn.pen) and goes through to_mnist, exactly as
 the app's drawings do.
 
@@ -37,6 +38,7 @@ TEMPLATES = {
         [arc(0.5, 0.5, 0.45, 0.5, -100, 275)]],
     1: [[_line((0.5, 0), (0.5, 1))],
         [_line((0.2, 0.25), (0.6, 0), (0.6, 1))],
+        [_line((0.0, 0.45), (0.75, 0), (0.75, 1))],
         [_line((0.25, 0.3), (0.6, 0), (0.6, 1)), _line((0.2, 1), (0.95, 1))]],
     2: [[arc(0.5, 0.3, 0.42, 0.3, -165, 20) + _line((0.05, 1), (0.95, 1))],
         [arc(0.5, 0.3, 0.42, 0.3, -165, 30) + _line((0.2, 0.85))
@@ -59,7 +61,7 @@ TEMPLATES = {
     9: [[arc(0.45, 0.3, 0.4, 0.3, 0, -360) + _line((0.85, 1))],
         [arc(0.45, 0.3, 0.4, 0.3, 0, -360) + _line((0.85, 0.8), (0.6, 1), (0.3, 0.95))]],
 }
-WIDTHS = {1: (0.15, 0.45)}        # the box's width over its height; other digits (0.55, 0.95)
+WIDTHS = {1: (0.15, 0.55)}        # the box's width over its height; other digits (0.55, 0.95)
 
 
 def wobble(strokes, rng, amplitude=0.04):
@@ -75,11 +77,10 @@ def wobble(strokes, rng, amplitude=0.04):
 def random_drawn_digit(digit, rng):
     """Strokes (canvas coordinates) and a pen width for one drawing of digit (module docstring)."""
     strokes = TEMPLATES[digit][rng.integers(len(TEMPLATES[digit]))]
-    if len(strokes) > 1 and rng.random() < 0.5:
+    if rng.random() < 0.4:                                             # coarse: one path
+        strokes = [resample([p for stroke in strokes for p in stroke], rng.integers(7, 13))]
+    elif len(strokes) > 1 and rng.random() < 0.5:
         strokes = [[p for stroke in strokes for p in stroke]]          # the pen never lifts
-    if rng.random() < 0.4:
-        count = rng.integers(6, 17)
-        strokes = [resample(stroke, count) if len(stroke) > 1 else stroke for stroke in strokes]
     strokes = slant(wobble(strokes, rng), rng.uniform(-0.15, 0.45))
     width = rng.uniform(*WIDTHS.get(digit, (0.55, 0.95)))
     return place(strokes, rng, width=width, jitter=0.0), rng.uniform(8, 32)
