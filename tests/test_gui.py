@@ -210,6 +210,8 @@ def test_prediction_digit_confidence_and_doubt():
     assert (prediction.digit, prediction.confidence, prediction.is_sure) == (1, 0.5, False)
     assert prediction.runner_up() == (7, 0.45)
     assert Prediction(np.eye(10)[3], np.zeros((28, 28))).is_sure
+    assert Prediction(np.eye(10)[3], np.zeros((28, 28))).is_digit
+    assert not Prediction(np.full(10, 0.1), np.zeros((28, 28))).is_digit
 
 
 def test_predictor_reads_a_drawn_one(model):
@@ -288,10 +290,10 @@ def test_without_predict_after_each_stroke_enter_predicts(app):
 
 
 class Undecided:
-    """A stand-in Predictor that hesitates between 1 (45%) and 7 (38%)."""
+    """A stand-in Predictor that hesitates between 1 (52%) and 7 (38%)."""
 
     def predict(self, image):
-        p = np.array([0.02, 0.45, 0.0, 0.0, 0.0, 0.0, 0.0, 0.38, 0.15, 0.0])
+        p = np.array([0.02, 0.52, 0.0, 0.0, 0.0, 0.0, 0.0, 0.38, 0.08, 0.0])
         return Prediction(p, np.zeros((28, 28), np.float32))
 
 
