@@ -171,3 +171,12 @@ def test_cache_name_changes_with_what_the_inputs_are_made_from():
              bench.cache_key("non_digits", False, None)}
     assert len(names) == 3
     assert bench.cache_key("styles", False, None) == bench.cache_key("styles", False, None)
+
+
+def test_sweep_shows_each_threshold_with_the_share_of_training_digits_flagged(quick_run):
+    _, cache = quick_run
+    lines = bench.sweep(Uniform(), quick=True, cache_dir=cache, thresholds=(0.05, 0.5))
+    assert lines[0].startswith("threshold  MNIST train flagged  MNIST test  MNIST test flagged")
+    low, high = (line.split() for line in lines[1:])
+    assert low[:2] == ["0.05", "0.00%"] and high[:2] == ["0.50", "100.00%"]
+    assert high[-1] == "100.00%" and low[-1] == "0.00%"        # the non-digits, last column
