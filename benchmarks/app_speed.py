@@ -7,6 +7,8 @@ screen. Prints medians of:
 - opening: from starting `python -m numpy_cnn.gui` until its window is visible (xdotool sees it);
 - a prediction in the app: App.predict() on a drawn 7 (preprocessing, network and the three
   views), until Tk has drawn the result;
+- the same with the Inside window open (every layer's maps, the closer look at a conv2 map),
+  without and with the Why heatmap (saliency, over the canvas and the 28x28 input too);
 - to_mnist + predict on a 280x280 canvas drawn with a thick pen (the slowest preprocessing case).
 """
 import argparse
@@ -59,6 +61,26 @@ def seconds_per_prediction(model, runs):
     return float(np.median(times))
 
 
+def seconds_per_inside_update(model, runs, why="off"):
+    """Median wall time of App.predict() on a drawn 7 with the Inside window open and a conv2
+    map selected for the closer look, until Tk has drawn everything (both windows)."""
+    root = tk.Tk()
+    app = App(root, Predictor(model))
+    app.draw(SEVEN)
+    inside = app.looks.open_inside()
+    inside.select("conv2", 17)
+    app.looks.why.set(why)
+    root.update()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        app.predict()
+        root.update_idletasks()
+        times.append(time.perf_counter() - start)
+    root.destroy()
+    return float(np.median(times))
+
+
 def seconds_canvas_to_prediction(model, runs):
     """Median wall time of to_mnist + predict_proba on a thick-pen 280x280 canvas."""
     canvas = np.zeros((280, 280), np.uint8)
@@ -82,9 +104,14 @@ def main(argv=None):
         os.environ["DISPLAY"] = display
         opens = [seconds_to_open(args.weights) for _ in range(5)]
         predict = seconds_per_prediction(model, args.runs)
+        inside = {why: seconds_per_inside_update(model, args.runs, why)
+                  for why in ("off", "saliency")}
     canvas = seconds_canvas_to_prediction(model, args.runs)
     print(f"python -m numpy_cnn.gui until the window shows: {np.median(opens):.2f} s (median of 5)")
     print(f"App.predict(), display included: {predict * 1e3:.1f} ms (median of {args.runs})")
+    for why, seconds in inside.items():
+        print(f"App.predict() with the Inside window open, Why {why}, display included: "
+              f"{seconds * 1e3:.1f} ms (median of {args.runs})")
     print(f"to_mnist + predict, thick-pen 280x280 canvas: {canvas * 1e3:.1f} ms "
           f"(median of {args.runs})")
 

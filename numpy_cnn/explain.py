@@ -35,8 +35,8 @@ from PIL import Image, UnidentifiedImageError
 
 from . import pictures
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
-from .insight import (DENSE, DENSE_RELU, LOGITS, MAP_LAYERS, caption, grad_cam, saliency,
-                      then_caption, trace)
+from .insight import (ARROW, DENSE, DENSE_RELU, LOGITS, MAP_LAYERS, caption, grad_cam,
+                      saliency, then_caption, trace)
 from .storage import WeightsError, atomic_write, load
 
 SOFTWARE = "numpy-cnn explain"          # in every PNG written: what may be replaced
@@ -139,7 +139,8 @@ def figure(model, digit, name=None):
     dense = t.outputs[DENSE_RELU]
     show(top[3], pictures.mosaic(pictures.colour_layer(dense)[None, None], 16, 1, 0),
          f"{DENSE} ({t.classes[DENSE]}) +\n{caption(t, DENSE_RELU)}")
-    plot_probabilities(top[4], p, f"{LOGITS} ({t.classes[LOGITS]}) + softmax")
+    plot_probabilities(top[4], p, f"{LOGITS} ({t.classes[LOGITS]}) + softmax\n"
+                                  f"{ARROW} {t.outputs[LOGITS].shape}")
     for i, (layer, upto) in enumerate(MAP_LAYERS.items()):
         axes = fig.add_subplot(grid[1, 5 * i:5 * i + 5])
         maps = t.outputs[layer]
@@ -163,9 +164,15 @@ def show(axes, rgb, title):
 
 
 def plot_probabilities(axes, p, title):
-    """One bar per digit, the answer highlighted."""
+    """One bar per digit, the answer highlighted, with its probability from 0.5% up."""
     colours = np.where(np.arange(len(p)) == p.argmax(), "#f2b134", "#4f8fdc")
     axes.barh(np.arange(len(p)), p, color=colours)
+    for digit, probability in enumerate(p):
+        if probability >= 0.005:
+            inside = probability > 0.75
+            axes.text(probability - 0.02 if inside else probability + 0.02, digit,
+                      f"{probability:.1%}", va="center", ha="right" if inside else "left",
+                      color=BACKGROUND if inside else TEXT, fontsize=8)
     axes.set_yticks(np.arange(len(p)))
     axes.set_xlim(0, 1)
     axes.invert_yaxis()

@@ -109,14 +109,14 @@ def mosaic(rgb, columns, zoom=1, gap=2, background=BACKGROUND_RGB):
     """
     h, w, count, _ = rgb.shape
     rows = -(-count // columns)
-    big = rgb.repeat(zoom, axis=0).repeat(zoom, axis=1)                   # (h*z, w*z, C, 3)
+    big = rgb.transpose(2, 0, 1, 3).repeat(zoom, axis=1).repeat(zoom, axis=2)   # (C, h*z, w*z, 3)
     cell_h, cell_w = h * zoom + gap, w * zoom + gap
-    cells = np.empty((cell_h, cell_w, rows * columns, 3), np.uint8)
-    cells[...] = background
-    cells[:h * zoom, :w * zoom, :count] = big
-    grid = cells.reshape(cell_h, cell_w, rows, columns, 3).transpose(2, 0, 3, 1, 4)
-    return grid.reshape(rows * cell_h, columns * cell_w, 3)[:rows * cell_h - gap,
-                                                            :columns * cell_w - gap]
+    grid = np.empty((rows * cell_h - gap, columns * cell_w - gap, 3), np.uint8)
+    grid[...] = background
+    for c in range(count):
+        top, left = (c // columns) * cell_h, (c % columns) * cell_w
+        grid[top:top + h * zoom, left:left + w * zoom] = big[c]
+    return grid
 
 
 def cell_at(x, y, shape, columns, zoom=1, gap=2):

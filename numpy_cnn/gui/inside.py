@@ -32,6 +32,7 @@ INPUT_ZOOM = 5
 DENSE_COLUMNS, DENSE_ZOOM = 16, 14
 CLOSER_SIZE = 150               # the selected map is enlarged to at most this many pixels
 CLOSER_INPUTS = 4               # input maps shown in the closer look
+CLOSER_WIDTH = 250              # its text wraps at this many pixels
 WHY_CHOICES = (("off", "off"), ("saliency", "saliency: d score / d pixel"),
                ("grad-cam", "Grad-CAM on conv2"))
 WHY_LEGEND = "red: pushed the answer up; blue: down"
@@ -80,10 +81,10 @@ class InsideWindow(tk.Toplevel):
         note(frame, WHY_LEGEND).pack(anchor="w", pady=(0, 10))
         units = blank.outputs[DENSE_RELU].shape[0]
         self.dense = MapGrid(frame, (1, 1, units), DENSE_COLUMNS, DENSE_ZOOM)
-        self.dense.heading.config(text=f"{DENSE} ({blank.classes[DENSE]}) + "
+        self.dense.heading.config(text=f"{DENSE} ({blank.classes[DENSE]}) +\n"
                                        f"{caption(blank, DENSE_RELU)}")
         self.dense.pack(anchor="w", pady=(0, 10))
-        title(frame, f"{LOGITS} ({blank.classes[LOGITS]}) + softmax {ARROW} "
+        title(frame, f"{LOGITS} ({blank.classes[LOGITS]}) + softmax\n{ARROW} "
                      f"{blank.outputs[LOGITS].shape}").pack(anchor="w")
         self.bars = ProbabilityBars(frame)
         self.bars.pack(anchor="w", pady=(4, 0))
@@ -141,9 +142,9 @@ class CloserLook(tk.Frame):
         super().__init__(parent, bg=BACKGROUND)
         self.heading = title(self, "")
         self.map = Picture(self)
-        self.formula = note(self, "", width=300)
+        self.formula = note(self, "", width=CLOSER_WIDTH)
         self.rows = [CloserRow(self) for _ in range(CLOSER_INPUTS)]
-        self.footer = note(self, "", width=300)
+        self.footer = note(self, "", width=CLOSER_WIDTH)
         for row, widget in enumerate((self.heading, self.map, self.formula, *self.rows,
                                       self.footer)):
             widget.grid(row=row, column=0, sticky="w", pady=(6, 0))
@@ -154,7 +155,7 @@ class CloserLook(tk.Frame):
         x, out = t.input_of(name), t.outputs[name]
         scales = pictures.sign_scales(out)                 # the whole layer's, as in its grid
         zoom = max(1, CLOSER_SIZE // out.shape[0])
-        self.heading.config(text=f"Closer look: {name}, map {f} of {out.shape[2]}")
+        self.heading.config(text=f"Closer look:\n{name}, map {f} of {out.shape[2]}")
         self.map.show(pictures.enlarge(pictures.colour_layer(out[:, :, f], scales), zoom))
         channels, totals = strongest_inputs(conv, x, f, CLOSER_INPUTS)
         parts = contributions(conv, x, f)
@@ -168,9 +169,10 @@ class CloserLook(tk.Frame):
         is_image = x is t.image
         kernel = conv.params["W"][:, :, :, f]
         part_scales = pictures.sign_scales(parts[:, :, channels])    # one scale for the parts
+        input_scales = None if is_image else pictures.sign_scales(x)  # the input layer's
         for row, c, total in zip(self.rows, channels, totals):
             source = (pictures.grey(x[:, :, c]) if is_image else
-                      pictures.colour_layer(x[:, :, c], pictures.sign_scales(x)))
+                      pictures.colour_layer(x[:, :, c], input_scales))
             row.show(source, pictures.colour_signed(kernel[:, :, c], pictures.scale_of(kernel)),
                      pictures.colour_layer(parts[:, :, c], part_scales),
                      "input" if is_image else f"map {c}", total)
@@ -181,7 +183,7 @@ class CloserLook(tk.Frame):
                            f"The other {x.shape[2] - len(channels)} add {rest:+.1f} in all.")
 
     def show_nothing(self):
-        self.heading.config(text="Closer look")
+        self.heading.config(text="Closer look:\nno map chosen")
         self.map.clear(CLOSER_SIZE - CLOSER_SIZE % 26, CLOSER_SIZE - CLOSER_SIZE % 26)
         self.formula.config(text="Click a map of conv1 or conv2 to see how it was computed.")
         for row in self.rows:
@@ -208,7 +210,8 @@ class CloserRow(tk.Frame):
         self.kernel.show(pictures.enlarge(kernel, self.SIZE // kernel.shape[0]))
         self.part.show(pictures.enlarge(part, max(1, self.SIZE // part.shape[0])))
         self.label.config(text=f"{name}: adds {total:+.1f} in all")
-        self.grid()                                  # back in its place if it was removed
+        if not self.winfo_manager():                 # removed (grid_remove): back in place
+            self.grid()
 
 
 def tk_text(parent, text):

@@ -27,7 +27,7 @@ from .widgets import BACKGROUND, BAR, BEST_BAR, DIM_TEXT, TEXT, AnswerView, Prob
 
 TITLE = "numpy-cnn: watch it learn"
 POLL_MS = 50
-FILTER_ZOOM, DIGIT_ZOOM, MAPS_ZOOM, DRAWING_ZOOM = 12, 3, 2, 4
+FILTER_ZOOM, FILTER_GAP, DIGIT_ZOOM, MAPS_ZOOM, DRAWING_ZOOM = 12, 8, 3, 2, 4
 PLOT_WIDTH, PLOT_HEIGHT = 420, 130
 
 
@@ -72,7 +72,7 @@ class LearnWindow(tk.Toplevel):
         left, right = tk.Frame(self, bg=BACKGROUND), tk.Frame(self, bg=BACKGROUND)
         left.grid(row=1, column=0, sticky="n")
         right.grid(row=1, column=1, sticky="n", padx=(20, 0))
-        self.filters = MapGrid(left, (3, 3, 32), 8, FILTER_ZOOM)
+        self.filters = MapGrid(left, (3, 3, 32), 8, FILTER_ZOOM, gap=FILTER_GAP)
         self.filters.heading.config(text="conv1's 32 filters, 3x3 weights each")
         self.filters.pack(anchor="w")
         note(left, "orange: ink there raises the filter's output; blue: lowers it").pack(

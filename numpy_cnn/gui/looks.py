@@ -43,9 +43,13 @@ class Looks:
         self.heatmap = CanvasHeatmap(app.canvas, app.drawing.size)
         self.frame = self._make_controls(app.canvas.master)
         self.why.trace_add("write", lambda *_: self.refresh())
+        self.bind_keys(app.root)
+
+    def bind_keys(self, window):
+        """I, L and W do the same in every window of the app."""
         for key, command in (("i", self.open_inside), ("l", self.open_learn),
                              ("w", self.next_why)):
-            app.root.bind(f"<Key-{key}>", lambda event, command=command: command())
+            window.bind(f"<Key-{key}>", lambda event, command=command: command())
 
     @property
     def model(self):
@@ -113,6 +117,7 @@ class Looks:
         if self.inside is None:
             self.inside = InsideWindow(self.app.root, self.model, self.why)
             self.inside.protocol("WM_DELETE_WINDOW", self.close_inside)
+            self.bind_keys(self.inside)
             place_beside(self.inside, self.app.root)
             self.refresh()
         self.inside.deiconify()
@@ -135,6 +140,7 @@ class Looks:
         from .learn import LearnWindow            # its training process starts only when asked
         if self.learn is None:
             self.learn = LearnWindow(self.app.root, on_close=self._learn_closed, **settings)
+            self.bind_keys(self.learn)
             place_beside(self.learn, self.app.root)
             self.learn.show_drawing(self.prediction)
         self.learn.deiconify()

@@ -61,16 +61,16 @@ class MapGrid(tk.Frame):
     """A titled grid of maps (H, W, C): map c in row c // columns, column c % columns.
 
     Inputs:
-    - columns, zoom: maps per row, screen pixels per number
+    - columns, zoom: maps per row, screen pixels per number; gap: screen pixels between maps
     - on_click: called with the index of the map clicked (None: not clickable)
 
     show(values, colours) draws it; `values` keeps the array shown, `selected` the index
     framed in white (select(index), or None).
     """
 
-    def __init__(self, parent, shape, columns, zoom, on_click=None):
+    def __init__(self, parent, shape, columns, zoom, on_click=None, gap=GAP):
         super().__init__(parent, bg=BACKGROUND)
-        self.shape, self.columns, self.zoom = tuple(shape), columns, zoom
+        self.shape, self.columns, self.zoom, self.gap = tuple(shape), columns, zoom, gap
         self.values, self.selected = None, None
         self.heading = title(self, "")
         self.picture = Picture(self, cursor="hand2" if on_click else "")
@@ -80,14 +80,15 @@ class MapGrid(tk.Frame):
             self.picture.bind("<Button-1>", lambda event: self._clicked(event, on_click))
         h, w, count = self.shape
         rows = -(-count // columns)
-        self.picture.clear(columns * (w * zoom + GAP) + GAP, rows * (h * zoom + GAP) + GAP)
+        self.picture.clear(columns * (w * zoom + gap) + gap, rows * (h * zoom + gap) + gap)
 
     def show(self, values, colours):
         """values: (H, W, C) the maps; colours: the same as (H, W, C, 3) uint8."""
         self.values = values
-        grid = pictures.mosaic(colours, self.columns, self.zoom, GAP)
-        grid = np.pad(grid, ((GAP, GAP), (GAP, GAP), (0, 0)))       # room for the frame
-        grid[:GAP], grid[-GAP:], grid[:, :GAP], grid[:, -GAP:] = (pictures.BACKGROUND_RGB,) * 4
+        g = self.gap
+        grid = np.empty((self.picture.shown.shape), np.uint8)   # the grid, with a border of g
+        grid[...] = pictures.BACKGROUND_RGB                      # (room for the frame)
+        grid[g:-g, g:-g] = pictures.mosaic(colours, self.columns, self.zoom, g)
         if self.selected is not None:
             self._frame(grid, self.selected)
         self.picture.show(grid)
@@ -95,26 +96,30 @@ class MapGrid(tk.Frame):
     def select(self, index):
         self.selected = index
 
-    def _frame(self, grid, index):
-        """Draw a frame, in the gap, around map `index` of the padded grid."""
+    def _cell(self, index):
+        """(top, left) of map `index` in the bordered grid."""
         h, w, _ = self.shape
         row, column = divmod(index, self.columns)
-        top = GAP + row * (h * self.zoom + GAP) - 2
-        left = GAP + column * (w * self.zoom + GAP) - 2
+        return (self.gap + row * (h * self.zoom + self.gap),
+                self.gap + column * (w * self.zoom + self.gap))
+
+    def _frame(self, grid, index):
+        """Draw a frame 2 pixels wide, in the gap, around map `index`."""
+        h, w, _ = self.shape
+        top, left = (c - 2 for c in self._cell(index))
         bottom, right = top + h * self.zoom + 4, left + w * self.zoom + 4
         grid[top:bottom, left:left + 2] = grid[top:bottom, right - 2:right] = SELECTED_RGB
         grid[top:top + 2, left:right] = grid[bottom - 2:bottom, left:right] = SELECTED_RGB
 
     def _clicked(self, event, on_click):
-        index = pictures.cell_at(event.x - GAP, event.y - GAP, self.shape, self.columns,
-                                 self.zoom, GAP)
+        index = pictures.cell_at(event.x - self.gap, event.y - self.gap, self.shape,
+                                 self.columns, self.zoom, self.gap)
         if index is not None:
             on_click(index)
 
     def centre_of(self, index):
         """Where map `index` is on the screen: (x, y) of its centre, for clicking it."""
         h, w, _ = self.shape
-        row, column = divmod(index, self.columns)
-        x = GAP + column * (w * self.zoom + GAP) + w * self.zoom // 2
-        y = GAP + row * (h * self.zoom + GAP) + h * self.zoom // 2
-        return self.picture.winfo_rootx() + x, self.picture.winfo_rooty() + y
+        top, left = self._cell(index)
+        return (self.picture.winfo_rootx() + left + w * self.zoom // 2,
+                self.picture.winfo_rooty() + top + h * self.zoom // 2)
