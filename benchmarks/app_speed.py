@@ -45,30 +45,15 @@ def seconds_to_open(weights):
         process.wait(timeout=10)
 
 
-def seconds_per_prediction(model, runs):
-    """Median wall time of App.predict() on a drawn 7, display update included."""
+def seconds_per_prediction(model, runs, inside=False, why="off"):
+    """Median wall time of App.predict() on a drawn 7, until Tk has drawn the result. With
+    inside=True the Inside window is open (a conv2 map chosen for the closer look), and `why`
+    is the heatmap shown ("off", "saliency", "grad-cam")."""
     root = tk.Tk()
     app = App(root, Predictor(model))
     app.draw(SEVEN)
-    root.update()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        app.predict()
-        root.update_idletasks()
-        times.append(time.perf_counter() - start)
-    root.destroy()
-    return float(np.median(times))
-
-
-def seconds_per_inside_update(model, runs, why="off"):
-    """Median wall time of App.predict() on a drawn 7 with the Inside window open and a conv2
-    map selected for the closer look, until Tk has drawn everything (both windows)."""
-    root = tk.Tk()
-    app = App(root, Predictor(model))
-    app.draw(SEVEN)
-    inside = app.looks.open_inside()
-    inside.select("conv2", 17)
+    if inside:
+        app.looks.open_inside().select("conv2", 17)
     app.looks.why.set(why)
     root.update()
     times = []
@@ -104,7 +89,7 @@ def main(argv=None):
         os.environ["DISPLAY"] = display
         opens = [seconds_to_open(args.weights) for _ in range(5)]
         predict = seconds_per_prediction(model, args.runs)
-        inside = {why: seconds_per_inside_update(model, args.runs, why)
+        inside = {why: seconds_per_prediction(model, args.runs, inside=True, why=why)
                   for why in ("off", "saliency")}
     canvas = seconds_canvas_to_prediction(model, args.runs)
     print(f"python -m numpy_cnn.gui until the window shows: {np.median(opens):.2f} s (median of 5)")

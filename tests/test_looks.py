@@ -5,23 +5,21 @@ lies over the canvas and the input, and a fresh network learns in the background
 
 A screen of 1920x1080, so that the new windows open beside the app's, as on a desktop.
 """
-import time
-
 import numpy as np
 import pytest
+# first: test_gui skips these tests where tkinter is missing (and fails them when $CI is set)
+from test_gui import (SEVEN, WEIGHTS, click, drag, press, require, shown, wait_until,
+                      xdotool)
 
-import numpy_cnn
-from numpy_cnn import pictures
-from numpy_cnn.insight import grad_cam, saliency, strongest_inputs, trace
-
-tk = pytest.importorskip("tkinter")
+import tkinter as tk  # noqa: E402
 from PIL import ImageGrab  # noqa: E402
 
+import numpy_cnn  # noqa: E402
+from numpy_cnn import pictures  # noqa: E402
 from numpy_cnn.gui.app import App  # noqa: E402
 from numpy_cnn.gui.predictor import Predictor  # noqa: E402
 from numpy_cnn.gui.xvfb import XvfbError, virtual_display  # noqa: E402
-from test_gui import (SEVEN, WEIGHTS, click, drag, press, require, shown,  # noqa: E402
-                      wait_until, xdotool)
+from numpy_cnn.insight import grad_cam, saliency, strongest_inputs  # noqa: E402
 
 
 @pytest.fixture(scope="module")

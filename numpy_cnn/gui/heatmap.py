@@ -8,7 +8,7 @@ of the input's ink box lies over the centre of the canvas's. (to_mnist also thic
 very thin or very thick strokes, which moves the box's edges by a fraction of an input pixel.)
 """
 import numpy as np
-from PIL import Image, ImageTk
+from PIL import Image
 
 from numpy_cnn import pictures
 from numpy_cnn.preprocess import DIGIT_BOX, INK_THRESHOLD
@@ -39,6 +39,7 @@ class CanvasHeatmap:
     """A see-through picture on top of the strokes of a Tk canvas (show(...) / hide())."""
 
     def __init__(self, canvas, size):
+        from PIL import ImageTk      # here: placement() above is used (and tested) without Tk
         self.canvas, self.size = canvas, size
         self.photo = ImageTk.PhotoImage("RGBA", (size, size))
         self.item = None
