@@ -19,6 +19,7 @@ import tkinter as tk
 from numpy_cnn import pictures
 from numpy_cnn.insight import layer_outputs
 from numpy_cnn.model import from_architecture
+from numpy_cnn.parallel import single_threaded_blas
 
 from .learner import LiveTraining
 from .predictor import Prediction
@@ -122,10 +123,11 @@ class LearnWindow(tk.Toplevel):
         self.history.append(snapshot)
         weights = self.model.params["conv1.W"][:, :, 0, :]
         self.filters.show(weights, pictures.colour_signed(weights, pictures.scale_of(weights)))
-        maps = layer_outputs(self.model, self.digit)["conv1"]
-        self.maps.show(maps, pictures.colour_layer(maps))
-        self.plot.add(snapshot)
-        self._read_drawing()
+        with single_threaded_blas():        # one image at a time: see gui.looks
+            maps = layer_outputs(self.model, self.digit)["conv1"]
+            self.maps.show(maps, pictures.colour_layer(maps))
+            self.plot.add(snapshot)
+            self._read_drawing()
         self.status.config(text=self._status_text(snapshot))
 
     def _on_saved(self, content):
