@@ -160,3 +160,19 @@ def test_watch_it_learn_from_the_app(app, tmp_path):
     assert saved.startswith(str(tmp_path / "home" / "runs"))
     numpy_cnn.load(saved)
     assert learn.batches > max(s["batch"] for s in learn.history)       # stopped early
+
+
+def test_why_without_the_inside_window(app):
+    drag(app, SEVEN)
+    view = app.network_input
+
+    def red_in_input():
+        pixels = on_screen(view).astype(int)
+        return bool((pixels[:, :, 0] - pixels[:, :, 2] > 80).any())
+
+    assert not red_in_input()
+    press(app, "w")
+    assert app.looks.inside is None and app.looks.why.get() == "saliency"
+    assert red_in_input() and len(app.canvas.find_all()) == 2
+    app.looks.why.set("off")
+    assert not red_in_input() and len(app.canvas.find_all()) == 1

@@ -46,9 +46,9 @@ class Settings:
     lr: float = 1e-3
     epochs: int = 1
     every: int = 25              # batches between two snapshots
-    limit: int = None            # train on the first `limit` images only (the tests)
+    limit: int | None = None     # train on the first `limit` images only (the tests)
     val_size: int = 1000         # held-out images scored at each snapshot
-    data_dir: str = None         # MNIST's folder (default: numpy_cnn.paths.mnist_dir())
+    data_dir: str | None = None  # MNIST's folder (default: numpy_cnn.paths.mnist_dir())
 
 
 def new_run_path(prefix="watch"):

@@ -89,26 +89,28 @@ class Looks:
         why = self.why.get()
         if self.learn is not None:
             self.learn.show_drawing(self.prediction)
-        if self.prediction is None or (why == "off" and self.inside is None):
-            self.heatmap.hide()
-            if self.inside is not None:
-                self.inside.show_nothing()
-            return
-        network_input = self.prediction.network_input
-        with single_threaded_blas():       # one image: more threads only wait for each other
-            t = trace(self.model, network_input)
-        heat = {"off": None, "saliency": lambda: saliency(t),
-                "grad-cam": lambda: grad_cam(self.model, t)[1]}[why]
-        heat = heat() if heat else None
+        t = heat = None
+        if self.prediction is not None and (why != "off" or self.inside is not None):
+            with single_threaded_blas():    # one image: more threads only wait for each other
+                t = trace(self.model, self.prediction.network_input)
+            if why == "saliency":
+                heat = saliency(t)
+            elif why == "grad-cam":
+                heat = grad_cam(self.model, t)[1]
         if heat is None:
             self.heatmap.hide()
-            self.app.network_input.show(self.prediction)         # without a heatmap
+            if self.prediction is not None:
+                self.app.network_input.show(self.prediction)        # without a heatmap
         else:
+            network_input = self.prediction.network_input
             self.heatmap.show(heat, np.asarray(self.app.drawing.image), network_input)
             overlay = pictures.heat_overlay(network_input, heat)
             self.app.network_input.show_image(Image.fromarray(overlay))
         if self.inside is not None:
-            self.inside.show(t, heat)
+            if t is None:
+                self.inside.show_nothing()
+            else:
+                self.inside.show(t, heat)
 
     # ------------------------------------------------------------ the controls
 
