@@ -119,9 +119,13 @@ class InsideWindow(tk.Toplevel):
             self.closer.show(self.model, t, *self.selected)
 
     def show_nothing(self):
+        """No drawing: black pictures (every number 0) and a prompt."""
         self.trace, self.heat = None, None
-        side = self.model.input_shape[0] * INPUT_ZOOM
-        self.input.clear(side, side)
+        h, w, _ = self.model.input_shape
+        self.input.show(pictures.enlarge(pictures.grey(np.zeros((h, w))), INPUT_ZOOM))
+        for grid in (*self.grids.values(), self.dense):
+            zeros = np.zeros(grid.shape)
+            grid.show(zeros, pictures.colour_layer(zeros))
         self.bars.show_nothing()
         self.closer.show_nothing()
 
@@ -185,7 +189,8 @@ class CloserLook(tk.Frame):
     def show_nothing(self):
         self.heading.config(text="Closer look:\nno map chosen")
         self.map.clear(CLOSER_SIZE - CLOSER_SIZE % 26, CLOSER_SIZE - CLOSER_SIZE % 26)
-        self.formula.config(text="Click a map of conv1 or conv2 to see how it was computed.")
+        self.formula.config(text="Draw a digit in the main window, then click a map of conv1 "
+                                 "or conv2 to see how it was computed.")
         for row in self.rows:
             row.grid_remove()
         self.footer.config(text="")

@@ -121,7 +121,7 @@ class LearnWindow(tk.Toplevel):
             p[...] = params[name]
         self.snapshots += 1
         self.history.append(snapshot)
-        weights = self.model.params["conv1.W"][:, :, 0, :]
+        weights = self.model.params["conv1.W"][:, :, 0, :].copy()   # the next snapshot overwrites
         self.filters.show(weights, pictures.colour_signed(weights, pictures.scale_of(weights)))
         with single_threaded_blas():        # one image at a time: see gui.looks
             maps = layer_outputs(self.model, self.digit)["conv1"]
