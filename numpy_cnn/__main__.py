@@ -16,6 +16,7 @@ import sys
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import explain
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
 from .preprocess import EmptyImageError, to_mnist
 from .storage import WeightsError, load
@@ -85,7 +86,12 @@ def main(argv=None):
                         help=f"weights file (default: {DEFAULT_WEIGHTS})")
     reader.add_argument("--top", type=int, default=3, metavar="K",
                         help="how many likely digits to list (default 3)")
+    explain.add_arguments(commands.add_parser(
+        "explain", help="why the network read that digit: a figure per image",
+        description="Read each image and write a figure of how the network read it."))
     args = parser.parse_args(argv)
+    if args.command == "explain":
+        return explain.run(args)
     if not 1 <= args.top <= 10:
         reader.error("--top must be between 1 and 10")
     return predict(args)

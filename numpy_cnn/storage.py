@@ -23,17 +23,18 @@ class WeightsError(ValueError):
     """A weights file that cannot be used: the message says which file and why."""
 
 
-def atomic_savez(path, arrays):
-    """Write arrays to path as .npz via a temporary file in the same folder, then rename it.
+def atomic_write(path, write):
+    """Write a file via a temporary file in the same folder, then rename it over path.
 
-    os.replace is atomic, so a crash leaves either the old file or the new one, never half of one.
+    write: called with the temporary file, open for writing bytes. os.replace is atomic, so a
+    crash leaves either the old file or the new one, never half of one.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)   # mkstemp makes the file private; weights are for everyone to read
@@ -41,6 +42,11 @@ def atomic_savez(path, arrays):
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def atomic_savez(path, arrays):
+    """Write arrays to path as .npz, atomically (see atomic_write)."""
+    atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
 def save(model, path, extra_meta=None):

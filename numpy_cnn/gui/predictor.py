@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from numpy_cnn.parallel import single_threaded_blas
 from numpy_cnn.paths import SHIPPED_WEIGHTS
 from numpy_cnn.preprocess import to_mnist
 
@@ -62,5 +63,6 @@ class Predictor:
         Raises:  EmptyImageError if there is no ink on the picture.
         """
         network_input = to_mnist(picture)
-        probabilities = self.model.predict_proba(network_input)[0]
+        with single_threaded_blas():    # one image: a second BLAS thread only waits (and, on a
+            probabilities = self.model.predict_proba(network_input)[0]   # busy machine, stalls)
         return Prediction(probabilities, network_input)

@@ -60,9 +60,19 @@ class Conv2D(Layer):
         W = self.params["W"]
         self.grads["W"] = (cols.T @ d).reshape(W.shape)
         self.grads["b"] = np.einsum("mf->f", d)                  # = d.sum(axis=0), 3x faster here
-        if not self.input_grad:
-            return None
+        return self.input_gradient(dout) if self.input_grad else None
+
+    def input_gradient(self, dout):
+        """dout: (N, Ho, Wo, F) -> dx: (N, H, W, C), for the input of the last forward pass.
+
+        Only the input's gradient: self.grads is left as it was. backward() calls it unless the
+        layer was built with input_grad=False; numpy_cnn.insight calls it on such a first layer
+        to ask how each input pixel moved the answer (training never does, so stays as fast).
+        """
+        _, x_shape = self.cache
         n, ho, wo, _ = dout.shape
+        d = dout.reshape(-1, self.filters)                       # (N*Ho*Wo, F)
+        W = self.params["W"]
         # dX = d @ Wm.T, taken one kernel offset (a, b) at a time: (N*Ho*Wo, F) @ (F, C).
         return col2im(lambda a, b: (d @ W[a, b].T).reshape(n, ho, wo, -1), x_shape,
                       *self.kernel_size, self.stride, self.padding)
