@@ -18,7 +18,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
 from .preprocess import EmptyImageError, to_mnist
-from .storage import WeightsError, load
+from .storage import WeightsError, load_digit_model
 
 
 def read_digit(path):
@@ -44,7 +44,7 @@ def format_prediction(name, probabilities, top=3):
 def predict(args):
     """Read and classify every image of args.images. Returns the exit code."""
     try:
-        model = load(resolve_weights(args.weights))
+        model = load_digit_model(resolve_weights(args.weights))
     except WeightsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

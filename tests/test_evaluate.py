@@ -14,6 +14,8 @@ from numpy_cnn import __main__ as cli
 from numpy_cnn import evaluate as ev
 from numpy_cnn import report, train
 from numpy_cnn.data import load_mnist
+from numpy_cnn.layers import Dense, Flatten
+from numpy_cnn.model import Sequential
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"
@@ -100,6 +102,46 @@ def test_evaluate_command_bad_weights_is_one_line(tmp_path, capsys):
     assert ev.main(["--weights", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_evaluate_refuses_a_limit_below_one(limit, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        ev.main(["--limit", limit])
+    assert exit_info.value.code == 2 and "--limit must be at least 1" in capsys.readouterr().err
+
+
+def test_evaluate_refuses_a_mistyped_data_dir_and_creates_nothing(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        ev.main(["--data-dir", str(tmp_path / "dta")])
+    assert "no such folder" in capsys.readouterr().err and os.listdir(tmp_path) == []
+
+
+def test_evaluate_needs_only_the_test_files(small_weights, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NUMPY_CNN_MNIST_MIRRORS", "http://127.0.0.1:9/")   # no download possible
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (tmp_path / name).symlink_to(REPO / "data" / name)
+    assert ev.main(["--weights", str(small_weights), "--data-dir", str(tmp_path),
+                    "--limit", "100"]) == 0
+    assert "(" in capsys.readouterr().out and len(os.listdir(tmp_path)) == 2
+
+
+def test_evaluate_and_predict_say_a_folder_is_not_weights(tmp_path, capsys):
+    assert ev.main(["--weights", str(tmp_path)]) == 1
+    assert cli.main(["predict", "any.png", "--weights", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all("is a folder, not a weights file" in line for line in err)
+
+
+def test_evaluate_and_predict_refuse_a_network_that_does_not_read_digits(tmp_path, capsys):
+    five = Sequential([Flatten(name="f"), Dense(784, 5, name="d", rng=np.random.default_rng(0))])
+    numpy_cnn.save(five, tmp_path / "five.npz")
+    image = tmp_path / "digit.png"
+    Image.new("L", (40, 40), 0).save(image)
+    assert ev.main(["--weights", str(tmp_path / "five.npz"), "--limit", "10"]) == 1
+    assert cli.main(["predict", str(image), "--weights", str(tmp_path / "five.npz")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all("10 classes out" in line for line in err)
 
 
 def test_predict_reads_rendered_digits(small_weights, mnist_test, tmp_path, capsys):

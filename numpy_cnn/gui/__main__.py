@@ -11,6 +11,7 @@ import tkinter as tk
 from tkinter import messagebox
 
 import numpy_cnn
+from numpy_cnn.storage import load_digit_model
 
 from .app import App
 from .predictor import Predictor, find_weights
@@ -53,7 +54,7 @@ def load_model(root, weights):
     if not weights.is_file() and not train(root, weights):
         return None
     try:
-        return numpy_cnn.load(weights)
+        return load_digit_model(weights)
     except numpy_cnn.WeightsError as error:
         report_error(root, "Cannot use these weights", str(error))
         return None
