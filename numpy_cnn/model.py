@@ -54,11 +54,19 @@ class Sequential:
         """Bring images to the model's layout: (N, 28, 28, 1) in the model's dtype.
 
         Accepts one image (28, 28), a batch (N, 28, 28), or (N, 28, 28, 1); floats in [0, 1], or
-        uint8 in [0, 255] (divided by 255).
+        uint8 in [0, 255] (divided by 255). Anything else raises ValueError: floats of 0..255
+        would be read, wrongly, as far brighter than anything the network was trained on.
         """
         x = np.asarray(images)
         if x.dtype == np.uint8:
             x = x / np.float32(255.0)
+        elif not np.issubdtype(x.dtype, np.floating):
+            raise ValueError(f"expected uint8 images (0 to 255) or float images (0 to 1), "
+                             f"got {x.dtype}")
+        elif x.size and not (x.min() >= 0.0 and x.max() <= 1.0):     # NaN fails this too
+            raise ValueError(f"float images must hold values from 0 to 1, these go from "
+                             f"{x.min():g} to {x.max():g} (divide 0..255 pixels by 255, or pass "
+                             f"them as uint8)")
         h, w, c = self.input_shape
         if x.shape == (h, w) or (c == 1 and x.ndim == 3 and x.shape[1:] == (h, w)):
             x = x.reshape(-1, h, w, c)

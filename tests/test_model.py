@@ -141,3 +141,17 @@ def test_shapes_name_the_first_layer_that_does_not_fit(rng):
         model.shapes()
     with pytest.raises(ValueError, match="c: expected"):
         Sequential([Conv2D(3, 4, 3, name="c", rng=rng)]).shapes()     # 1 channel, not 3
+
+
+@pytest.mark.parametrize("images, problem", [
+    (np.full((2, 28, 28), 255.0, np.float32), "from 0 to 1, these go from 255 to 255"),
+    (np.full((2, 28, 28), -0.5), "from 0 to 1, these go from -0.5"),
+    (np.full((2, 28, 28), np.nan, np.float32), "from 0 to 1"),
+    (np.zeros((2, 28, 28), np.int64), "got int64"),
+], ids=["float 0..255", "negative", "nan", "int64"])
+def test_as_input_refuses_values_outside_0_to_1(images, problem):
+    model = build_reference_model(np.random.default_rng(0))
+    with pytest.raises(ValueError, match=problem):
+        model.as_input(images)
+    assert model.as_input(np.ones((2, 28, 28), np.float32)).max() == 1.0
+    assert model.as_input(np.full((2, 28, 28), 255, np.uint8)).max() == 1.0
