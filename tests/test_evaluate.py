@@ -1,8 +1,11 @@
 """Evaluation (numbers and the evaluate command) and the predict command, on a small network
 trained here and, once it exists, on the shipped weights/mnist_cnn.npz."""
 import os
+import struct
 import subprocess
 import sys
+import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +181,42 @@ def test_predict_bad_inputs_give_one_line_errors(small_weights, tmp_path, capsys
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 3 and all(line.startswith("error: ") for line in err)
     assert "blank" in err[0] and "not an image" in err[1] and "no such file" in err[2]
+
+
+def test_predict_says_it_reads_only_the_first_frame_of_an_animation(small_weights, mnist_test,
+                                                                      tmp_path, capsys):
+    images, labels = mnist_test
+    i = sure_digits(numpy_cnn.load(small_weights), images, labels, count=1)[0]
+    first = Image.open(render(images[i], tmp_path / "digit.png")).convert("L")
+    gif = tmp_path / "animated.gif"
+    first.save(gif, save_all=True, append_images=[Image.new("L", first.size, 255)])
+    assert cli.main(["predict", str(gif), "--weights", str(small_weights)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{gif}: {labels[i]} (")
+    assert err == f"note: {gif}: 2 frames: only the first one is read\n"
+
+
+def huge_png(path, side):
+    """A black 1-bit PNG of side x side pixels: a small file that would decode to side**2 bytes."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)     # 1 bit, grey
+    rows = (b"\x00" + bytes((side + 7) // 8)) * side                  # filter byte + pixels
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.parametrize("side", [10000, 14000])   # above Pillow's limit, and above twice it
+def test_predict_refuses_a_huge_image_in_one_line(small_weights, tmp_path, capsys, side):
+    image = huge_png(tmp_path / "huge.png", side)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cli.main(["predict", str(image), "--weights", str(small_weights)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert not caught, [str(w.message) for w in caught]
+    assert len(err) == 1 and err[0].startswith(f"error: {image}: too large")
 
 
 def test_predict_as_a_real_command(small_weights, mnist_test, tmp_path):
