@@ -79,7 +79,8 @@ class TrainingDiverged(RuntimeError):
 def build_parser():
     p = argparse.ArgumentParser(prog="python -m numpy_cnn.train",
                                 description="Train the reference CNN on MNIST, in plain NumPy.",
-                                epilog="The shipped weights: --epochs 30 --augment --lr-decay cosine")
+                                epilog="The shipped weights: --augment --epochs 40 --val-split 0 "
+                                       "--replace-shipped")
     p.add_argument("--epochs", type=int, default=5, metavar="N", help="passes over the training set (default 5)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")
     p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default 1e-3)")

@@ -32,7 +32,7 @@ def two_strokes():
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weights", help="weights to load (default: weights/mnist_cnn.npz)")
+    parser.add_argument("--weights", help="weights to load (default: the shipped weights)")
     parser.add_argument("--out", default=REPO / "docs" / "app.png", type=Path,
                         help="where to save the PNG (default: docs/app.png)")
     parser.add_argument("--use-display", action="store_true",
