@@ -29,10 +29,14 @@ def atomic_savez(path, arrays):
     """Write arrays to path as .npz via a temporary file in the same folder, then rename it.
 
     os.replace is atomic, so a crash leaves either the old file or the new one, never half of one.
+    Raises: OSError naming `path` (not the temporary file) if it cannot be written.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
@@ -40,8 +44,10 @@ def atomic_savez(path, arrays):
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)   # mkstemp makes the file private; weights are for everyone to read
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise OSError(error.errno, f"cannot write {path}: {error.strerror}") from None
         raise
 
 

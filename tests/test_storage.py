@@ -228,3 +228,17 @@ def test_the_reference_network_reads_digits(saved):
 def test_a_folder_is_not_a_weights_file(tmp_path):
     with pytest.raises(WeightsError, match="is a folder"):
         load(tmp_path)
+
+
+def test_a_failed_write_names_the_file_not_its_temporary(model, tmp_path, monkeypatch):
+    def disk_full(file, **arrays):
+        raise OSError(28, "No space left on device", file.name)
+    monkeypatch.setattr(np, "savez", disk_full)
+    with pytest.raises(OSError, match="No space left") as caught:
+        save(model, tmp_path / "w.npz")
+    assert str(tmp_path / "w.npz") in str(caught.value) and ".tmp" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(OSError, match="cannot write") as caught:
+        atomic_savez(tmp_path / "a-file" / "w.npz", {"x": np.zeros(1)})
+    assert ".tmp" not in str(caught.value)
