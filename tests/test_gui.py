@@ -8,6 +8,7 @@ variable CI is set: then they fail.
 The tests that read digits use the shipped weights, weights/mnist_cnn.npz (or the file named
 by the environment variable NUMPY_CNN_WEIGHTS).
 """
+import gc
 import io
 import math
 import os
@@ -107,6 +108,15 @@ def app(display, model):
     root.focus_force()
     yield app
     root.destroy()
+
+
+@pytest.fixture(autouse=True)
+def free_closed_windows():
+    """After each test, free its closed Tk windows in this thread: Tcl aborts the process if an
+    interpreter is deleted by another thread (e.g. when the garbage collector happens to run in
+    a helper thread of a later test)."""
+    yield
+    gc.collect()
 
 
 # ------------------------------------------------------------------ driving the window

@@ -16,6 +16,7 @@ Stop (or closing the window) interrupts the command as Ctrl-C would: it keeps th
 the last finished epoch, from which the app offers to resume next time.
 """
 import collections
+import gc
 import os
 import queue
 import re
@@ -115,6 +116,10 @@ class TrainingWindow(tk.Toplevel):
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, text=True,
                                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        # Tcl must delete an interpreter in the thread that created it, and a closed Tk window
+        # (of an earlier Tk() in this process) is freed only by the garbage collector, which
+        # runs in whichever thread allocates: free any such garbage here, not in the reader.
+        gc.collect()
         threading.Thread(target=self._read_output, daemon=True).start()
         self.poll_id = self.after(POLL_MS, self._poll)
 
