@@ -152,6 +152,8 @@ def in_shipped_folder(path):
 def choose_out(args):
     """The weights path this run writes, from --out, --name, --resume and --replace-shipped
     (see the module docstring). Returns (path, None), or (None, the reason it is refused)."""
+    if args.name is not None and (Path(args.name).name != args.name or args.name in ("", ".", "..")):
+        return None, f"--name {args.name!r}: give a plain folder name, without / or .."
     if args.out is not None and (args.name or args.replace_shipped):
         return None, "--out names the weights file itself: use it without --name or --replace-shipped"
     if args.out is not None:

@@ -42,6 +42,7 @@ from numpy_cnn.gui.predictor import Prediction, Predictor, app_weights, find_wei
 from numpy_cnn.gui.training import Progress, TrainingWindow, parse_progress, training_command
 from numpy_cnn.gui.widgets import PROMPT
 from numpy_cnn.gui.xvfb import XvfbError, virtual_display
+from numpy_cnn.layers import Dense, Flatten
 from numpy_cnn.preprocess import EmptyImageError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -372,6 +373,18 @@ def test_unusable_weights_are_reported_without_a_traceback(display, tmp_path, mo
     stderr = capsys.readouterr().err
     assert str(bad) in stderr and "Traceback" not in stderr
     assert len(dialogs) == 1 and str(bad) in dialogs[0][1]
+
+
+def test_weights_of_a_network_that_does_not_read_digits_are_reported(display, tmp_path,
+                                                                     monkeypatch, capsys):
+    five = numpy_cnn.Sequential([Flatten(name="f"), Dense(784, 5, name="d",
+                                                          rng=np.random.default_rng(0))])
+    numpy_cnn.save(five, tmp_path / "five.npz")
+    dialogs = []
+    monkeypatch.setattr(gui_main.messagebox, "showerror", lambda *args, **kw: dialogs.append(args))
+    assert gui_main.main(["--weights", str(tmp_path / "five.npz")]) == 1
+    assert len(dialogs) == 1 and "10 classes out" in dialogs[0][1]
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_missing_weights_declined_exits_with_the_training_command(display, tmp_path,

@@ -236,6 +236,13 @@ def test_named_runs_and_resume_alone_continues_the_latest(tmp_path, home, quick,
     assert len(history(home / "runs" / "older" / "mnist_cnn.npz")) == 1
 
 
+@pytest.mark.parametrize("name", ["../elsewhere", "a/b", ".."])
+def test_a_run_name_must_be_a_plain_folder_name(home, name, capsys):
+    with pytest.raises(SystemExit):
+        train.parse_args(["--name", name])
+    assert "plain folder name" in capsys.readouterr().err
+
+
 def test_resume_alone_without_any_run_is_one_line(home, capsys):
     with pytest.raises(SystemExit) as exit_info:
         train.main(["--resume"])
