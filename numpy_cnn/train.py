@@ -112,8 +112,9 @@ def build_parser():
                    help="processes that share each batch (default and maximum: one per core)")
     p.add_argument("--resume", action="store_true",
                    help="continue a run from its checkpoint, with its settings: the most recent "
-                        "run, or the one named by --name or --out; --epochs may be raised (the "
-                        "schedule stays the run's own: see the module docstring)")
+                        "run, or the one named by --name or --out. --epochs may be raised to "
+                        "train it longer; the learning-rate schedule stays the one over the "
+                        "run's first --epochs, and the epochs beyond keep its last rate")
     p.add_argument("--progress-every", type=float, metavar="SECONDS",
                    help="off a terminal, also print the progress line every SECONDS "
                         "(the app reads it)")
