@@ -13,7 +13,6 @@ import tkinter as tk
 from tkinter import messagebox
 
 from numpy_cnn.storage import WeightsError, load_digit_model
-from numpy_cnn.train import checkpoint_path, read_checkpoint
 
 from .app import App
 from .ctrl_c import CtrlC
@@ -88,7 +87,7 @@ def train(root, weights, ctrl_c):
     if stopped:
         title = "Resume training?"
         question = (f"The training of the network stopped after epoch {stopped[0]} of "
-                    f"{stopped[1]}. Its checkpoint is kept in {checkpoint_path(weights)}.\n\n"
+                    f"{stopped[1]}. Its checkpoint is kept in {stopped[2]}.\n\n"
                     f"Resume the training now?")
     else:
         title = "No trained network"
@@ -122,11 +121,15 @@ def train(root, weights, ctrl_c):
 
 
 def checkpoint_state(weights):
-    """(epochs done, epochs planned) of the training checkpoint kept beside `weights`, or None
-    if there is no readable one."""
+    """(epochs done, epochs planned, its path) of the training checkpoint kept beside `weights`,
+    or None if there is no readable one."""
+    # Imported here: only a missing weights file needs it, and it would add a tenth of a second
+    # to the opening of the window.
+    from numpy_cnn.train import checkpoint_path, read_checkpoint
+    path = checkpoint_path(weights)
     try:
-        state = read_checkpoint(checkpoint_path(weights))[0]
-        return state["epochs_done"], state["settings"]["epochs"]
+        state = read_checkpoint(path)[0]
+        return state["epochs_done"], state["settings"]["epochs"], path
     except (WeightsError, KeyError, TypeError):
         return None
 
@@ -137,8 +140,7 @@ def stop_message(weights):
     if stopped is None:
         return "The training stopped before its first epoch ended: there is nothing to resume."
     return (f"The training stopped after epoch {stopped[0]} of {stopped[1]}. Its checkpoint is "
-            f"kept in {checkpoint_path(weights)}: the next time the app opens, it offers to "
-            f"resume from there.")
+            f"kept in {stopped[2]}: the next time the app opens, it offers to resume from there.")
 
 
 def report_error(root, title, message, dialog=True, details=()):
