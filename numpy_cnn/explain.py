@@ -27,6 +27,7 @@ In a notebook, figure() returns the same matplotlib Figure:
     >>> fig.get_suptitle()
     'test digit 0: read as 7 (100.0%)'
 """
+import argparse
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from . import pictures
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
 from .insight import (ARROW, DENSE, DENSE_RELU, LOGITS, MAP_LAYERS, caption, grad_cam,
                       saliency, then_caption, trace)
-from .storage import WeightsError, atomic_write, load
+from .storage import WeightsError, atomic_write, load_digit_model
 
 SOFTWARE = "numpy-cnn explain"          # in every PNG written: what may be replaced
 SUFFIX = "_explained.png"
@@ -54,6 +55,15 @@ def add_arguments(parser):
                         help="folder for the figures (default: the current folder)")
 
 
+def main(argv=None):
+    """numpy-cnn explain IMAGE... [--weights PATH] [--out DIR]. Returns the exit code."""
+    parser = argparse.ArgumentParser(prog="numpy-cnn explain",
+                                     description="Read each image and write a figure of how the "
+                                                 "network read it.")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
 def run(args):
     """Explain every image of args.images. Returns the exit code: 0, or 1 if any failed."""
     from .__main__ import describe, read_digit          # the reading of `predict`
@@ -62,7 +72,7 @@ def run(args):
         print(f"error: --out {out}: is a file, not a folder", file=sys.stderr)
         return 1
     try:
-        model = load(resolve_weights(args.weights))
+        model = load_digit_model(resolve_weights(args.weights))
     except WeightsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -70,7 +80,8 @@ def run(args):
     for image in args.images:
         target = out / (Path(image).stem + SUFFIX)
         try:
-            digit = read_digit(image)
+            digit = read_digit(image, note=lambda text: print(f"note: {image}: {text}",
+                                                              file=sys.stderr))
             refuse_to_replace(target, written)
         except (OSError, ValueError, Image.DecompressionBombError) as error:
             print(f"error: {image}: {describe(error)}", file=sys.stderr)

@@ -47,7 +47,7 @@ def two_strokes():
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--weights", help="weights to load (default: weights/mnist_cnn.npz)")
+    parser.add_argument("--weights", help="weights to load (default: the shipped weights)")
     parser.add_argument("--docs", default=REPO / "docs", type=Path,
                         help="folder for the PNGs (default: docs/)")
     parser.add_argument("--only", nargs="+", choices=SHOTS, default=SHOTS,

@@ -77,6 +77,15 @@ class Conv2D(Layer):
         return col2im(lambda a, b: (d @ W[a, b].T).reshape(n, ho, wo, -1), x_shape,
                       *self.kernel_size, self.stride, self.padding)
 
+    def output_shape(self, input_shape):
+        """(H, W, C) -> (Ho, Wo, F); ValueError if C is not in_channels or the kernel does not fit."""
+        if len(input_shape) != 3 or input_shape[2] != self.in_channels:
+            raise ValueError(f"{self.name}: expected (H, W, {self.in_channels}) images, "
+                             f"got {tuple(input_shape)}")
+        (h, w, _), (kh, kw) = input_shape, self.kernel_size
+        return (output_size(h, kh, self.stride, self.padding),
+                output_size(w, kw, self.stride, self.padding), self.filters)
+
     def config(self):
         return {"name": self.name, "in_channels": self.in_channels, "filters": self.filters,
                 "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding,
