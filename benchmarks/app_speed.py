@@ -7,6 +7,9 @@ screen. Prints medians of:
 - opening: from starting `python -m numpy_cnn.gui` until its window is visible (xdotool sees it);
 - a prediction in the app: App.predict() on a drawn 7 (preprocessing, network and the three
   views), until Tk has drawn the result;
+- the same with the Inside window open (every layer's maps, the closer look at a conv2 map),
+  without and with the Why heatmap (saliency, over the canvas and the 28x28 input too), in
+  wall time and in CPU time of this process (which other programs do not stretch);
 - to_mnist + predict on a 280x280 canvas drawn with a thick pen (the slowest preprocessing case).
 """
 import argparse
@@ -43,18 +46,24 @@ def seconds_to_open(weights):
         process.wait(timeout=10)
 
 
-def seconds_per_prediction(model, runs):
-    """Median wall time of App.predict() on a drawn 7, display update included."""
+def seconds_per_prediction(model, runs, inside=False, why="off", clock=time.perf_counter):
+    """Median wall time of App.predict() on a drawn 7, until Tk has drawn the result. With
+    inside=True the Inside window is open (a conv2 map chosen for the closer look), and `why`
+    is the heatmap shown ("off", "saliency", "grad-cam"). clock=time.process_time gives the
+    CPU time of this process instead, which other programs on the machine do not stretch."""
     root = tk.Tk()
     app = App(root, Predictor(model))
     app.draw(SEVEN)
+    if inside:
+        app.looks.open_inside().select("conv2", 17)
+    app.looks.why.set(why)
     root.update()
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = clock()
         app.predict()
         root.update_idletasks()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     root.destroy()
     return float(np.median(times))
 
@@ -82,9 +91,16 @@ def main(argv=None):
         os.environ["DISPLAY"] = display
         opens = [seconds_to_open(args.weights) for _ in range(5)]
         predict = seconds_per_prediction(model, args.runs)
+        inside = {(why, clock): seconds_per_prediction(model, args.runs, True, why, clock)
+                  for why in ("off", "saliency") for clock in (time.perf_counter,
+                                                               time.process_time)}
     canvas = seconds_canvas_to_prediction(model, args.runs)
     print(f"python -m numpy_cnn.gui until the window shows: {np.median(opens):.2f} s (median of 5)")
     print(f"App.predict(), display included: {predict * 1e3:.1f} ms (median of {args.runs})")
+    for (why, clock), seconds in inside.items():
+        what = "CPU time of " if clock is time.process_time else ""
+        print(f"{what}App.predict() with the Inside window open, Why {why}, display included: "
+              f"{seconds * 1e3:.1f} ms (median of {args.runs})")
     print(f"to_mnist + predict, thick-pen 280x280 canvas: {canvas * 1e3:.1f} ms "
           f"(median of {args.runs})")
 

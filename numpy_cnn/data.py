@@ -14,11 +14,16 @@ An idx file is a small header followed by the values of one array, in row-major 
 MNIST is four such files, gzip-compressed: 60,000 training and 10,000 test images of
 28x28 uint8 pixels (0 = background, 255 = ink), and their labels (uint8, 0-9).
 
-Command line:
+Where the files are: --data-dir DIR if given, else numpy_cnn.paths.mnist_dir(): the repository's
+data/ in a checkout (the files ship there), else the per-user folder ($NUMPY_CNN_HOME/mnist, or
+the platform's usual data folder), where they are downloaded once and verified.
+
+Command line (also numpy-cnn data ...):
     python -m numpy_cnn.data verify   [--data-dir DIR]
     python -m numpy_cnn.data download [--data-dir DIR] [--mirror URL]...
 """
 import argparse
+import contextlib
 import gzip
 import hashlib
 import math
@@ -33,6 +38,8 @@ from urllib.error import HTTPError, URLError
 
 import numpy as np
 
+from .paths import mnist_dir
+
 # SHA-256 of the *decompressed* files, in the order load_mnist returns them. (The .gz bytes
 # depend on the gzip settings used; the content does not.)
 MNIST_SHA256 = {
@@ -46,7 +53,6 @@ DEFAULT_MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
 MIRRORS_ENV_VAR = "NUMPY_CNN_MNIST_MIRRORS"
-REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 IDX_DTYPES = {0x08: np.dtype("u1"), 0x09: np.dtype("i1"), 0x0B: np.dtype(">i2"),
               0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
 GZIP_MAGIC = b"\x1f\x8b"
@@ -140,15 +146,11 @@ def read_idx(path):
 
 # ------------------------------------------------------------------ the MNIST files
 
-def resolve_data_dir(data_dir="data"):
-    """Inputs:  data_dir -- the folder holding the .gz files.
-    Returns: Path(data_dir); but the default "data", when the current directory has no such
-             folder, means this repository's data/ folder, so scripts work from anywhere.
+def resolve_data_dir(data_dir=None):
+    """Inputs:  data_dir -- the folder holding the .gz files, or None for the default.
+    Returns: Path(data_dir), or numpy_cnn.paths.mnist_dir() for None (see the module docstring).
     """
-    path = Path(data_dir)
-    if path == Path("data") and not path.is_dir():
-        return REPO_DATA_DIR
-    return path
+    return mnist_dir() if data_dir is None else Path(data_dir)
 
 
 def _download_command(data_dir):
@@ -188,7 +190,7 @@ def check_file(data_dir, name, expected_sha256):
     return None
 
 
-def load_mnist(data_dir="data", download=True, mirrors=None):
+def load_mnist(data_dir=None, download=True, mirrors=None):
     """Load the four MNIST files, downloading missing ones first if `download` is true.
 
     Inputs:  data_dir -- folder of the idx files (see resolve_data_dir);
@@ -197,16 +199,29 @@ def load_mnist(data_dir="data", download=True, mirrors=None):
              with N = 60000 and 10000. The arrays are read-only views of the file bytes.
     Raises:  FileNotFoundError, DownloadError, IdxError or ChecksumError naming the file.
     """
+    return load_files(list(MNIST_SHA256), data_dir, download, mirrors)
+
+
+def load_mnist_test(data_dir=None, download=True, mirrors=None):
+    """Only the test set, (x_test, y_test), as load_mnist returns it: the training files are
+    neither read nor downloaded."""
+    return load_files(["t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"], data_dir, download,
+                      mirrors)
+
+
+def load_files(names, data_dir=None, download=True, mirrors=None):
+    """The arrays of the MNIST files `names` (keys of MNIST_SHA256), as a tuple in that order;
+    the other arguments as in load_mnist."""
     data_dir = resolve_data_dir(data_dir)
-    paths = {name: data_dir / f"{name}.gz" for name in MNIST_SHA256}
+    paths = {name: data_dir / f"{name}.gz" for name in names}
     missing = {name: MNIST_SHA256[name] for name, path in paths.items() if not path.is_file()}
     if missing and download:
         download_mnist(data_dir, mirrors, checksums=missing)
     elif missing:
         raise FileNotFoundError(f"missing in {data_dir}: {', '.join(n + '.gz' for n in missing)}. "
                                 f"To fetch them, run: {_download_command(data_dir)}")
-    return tuple(parse_idx(read_verified(paths[name], sha), source=paths[name])
-                 for name, sha in MNIST_SHA256.items())
+    return tuple(parse_idx(read_verified(paths[name], MNIST_SHA256[name]), source=paths[name])
+                 for name in names)
 
 
 def to_model_input(images):
@@ -233,22 +248,30 @@ def mirror_list(mirrors=None):
     return list(mirrors or from_env or DEFAULT_MIRRORS)
 
 
-def download_mnist(data_dir="data", mirrors=None, checksums=MNIST_SHA256,
+def download_mnist(data_dir=None, mirrors=None, checksums=MNIST_SHA256,
                    timeout=TIMEOUT_SECONDS, stream=None):
     """Fetch each file that is missing or damaged in data_dir, as <name>.gz.
 
-    Inputs:  data_dir -- destination folder (created if needed); mirrors -- see mirror_list;
-             checksums -- {file name without .gz: SHA-256 of its decompressed content};
-             timeout -- seconds per network operation; stream -- progress output (stderr).
+    Inputs:  data_dir -- destination folder (see resolve_data_dir; created if needed, and
+             removed again if the download fails and leaves it empty); mirrors -- see
+             mirror_list; checksums -- {file name without .gz: SHA-256 of its decompressed
+             content}; timeout -- seconds per network operation; stream -- progress output.
     Returns: the list of paths written.
     Raises:  DownloadError for the first file that no mirror could supply.
     """
     data_dir = resolve_data_dir(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
     stream = sys.stderr if stream is None else stream
     urls = mirror_list(mirrors)
-    return [fetch_file(data_dir / f"{name}.gz", sha, urls, timeout, stream)
-            for name, sha in checksums.items() if check_file(data_dir, name, sha) is not None]
+    created = [folder for folder in (data_dir, *data_dir.parents) if not folder.exists()]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        return [fetch_file(data_dir / f"{name}.gz", sha, urls, timeout, stream)
+                for name, sha in checksums.items() if check_file(data_dir, name, sha) is not None]
+    except BaseException:            # a failure or Ctrl-C: leave no empty folder behind
+        for folder in created:       # the deepest first
+            with contextlib.suppress(OSError):
+                folder.rmdir()       # only succeeds on an empty folder
+        raise
 
 
 def fetch_file(target, expected_sha256, mirrors, timeout, stream):
@@ -338,7 +361,7 @@ def _describe(error):
 
 # ------------------------------------------------------------------ command line
 
-def verify_mnist(data_dir="data", checksums=MNIST_SHA256, stream=None):
+def verify_mnist(data_dir=None, checksums=MNIST_SHA256, stream=None):
     """Print each expected file with OK or its problem.
 
     Inputs:  data_dir, checksums -- as in download_mnist; stream -- output (stdout).
@@ -364,8 +387,8 @@ def main(argv=None):
     verify = commands.add_parser("verify", help="check the four files (exit code 0 if all OK)")
     download = commands.add_parser("download", help="fetch missing or damaged files, then verify")
     for command in (verify, download):
-        command.add_argument("--data-dir", default="data",
-                             help="folder of the .gz files (default: data)")
+        command.add_argument("--data-dir", metavar="DIR",
+                             help=f"folder of the .gz files (default: {mnist_dir()})")
     download.add_argument("--mirror", action="append", metavar="URL",
                           help=f"base URL to try, repeatable (default: ${MIRRORS_ENV_VAR}, "
                                f"else {' then '.join(DEFAULT_MIRRORS)})")
@@ -376,6 +399,10 @@ def main(argv=None):
         except DownloadError as error:
             print(error, file=sys.stderr)
             return 1
+        except KeyboardInterrupt:
+            print("\nInterrupted: the file being downloaded was not kept; the files already "
+                  "downloaded were.", file=sys.stderr)
+            return 130
     return 0 if verify_mnist(args.data_dir) else 1
 
 

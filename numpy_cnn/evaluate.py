@@ -16,7 +16,7 @@ import numpy as np
 
 from .losses import softmax, softmax_cross_entropy
 from .paths import SHIPPED_WEIGHTS
-from .storage import WeightsError, load
+from .storage import WeightsError, load_digit_model
 
 CLASSES = 10
 DEFAULT_WEIGHTS = SHIPPED_WEIGHTS
@@ -132,18 +132,23 @@ def format_report(evaluation, name="test set"):
 
 def main(argv=None):
     """python -m numpy_cnn.evaluate: report on the MNIST test set. Returns the exit code."""
-    from .data import load_mnist   # only the command line needs the data set
+    from .data import load_mnist_test   # only the command line needs the data set
 
     parser = argparse.ArgumentParser(prog="python -m numpy_cnn.evaluate",
                                      description="Evaluate trained weights on the MNIST test set.")
     parser.add_argument("--weights", default=DEFAULT_WEIGHTS, metavar="PATH",
                         help=f"weights file written by the training (default: {DEFAULT_WEIGHTS})")
-    parser.add_argument("--data-dir", default="data", metavar="DIR", help="folder of the MNIST files")
+    parser.add_argument("--data-dir", metavar="DIR", help="folder of the MNIST files (default: "
+                        "the repository's data/, or the per-user folder's mnist/ when installed)")
     parser.add_argument("--limit", type=int, metavar="N", help="use only the first N test images")
     args = parser.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    if args.data_dir is not None and not Path(args.data_dir).is_dir():
+        parser.error(f"--data-dir {args.data_dir}: no such folder")
     try:
-        model = load(resolve_weights(args.weights))
-        _, _, images, labels = load_mnist(args.data_dir)
+        model = load_digit_model(resolve_weights(args.weights))
+        images, labels = load_mnist_test(args.data_dir)
     except (WeightsError, OSError, ValueError, RuntimeError) as error:   # bad file, no data
         print(f"error: {error}", file=sys.stderr)
         return 1

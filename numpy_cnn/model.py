@@ -1,4 +1,6 @@
 """Sequential: layers run one after another, and the reference network built from them."""
+import math
+
 import numpy as np
 
 from .layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
@@ -52,11 +54,19 @@ class Sequential:
         """Bring images to the model's layout: (N, 28, 28, 1) in the model's dtype.
 
         Accepts one image (28, 28), a batch (N, 28, 28), or (N, 28, 28, 1); floats in [0, 1], or
-        uint8 in [0, 255] (divided by 255).
+        uint8 in [0, 255] (divided by 255). Anything else raises ValueError: floats of 0..255
+        would be read, wrongly, as far brighter than anything the network was trained on.
         """
         x = np.asarray(images)
         if x.dtype == np.uint8:
             x = x / np.float32(255.0)
+        elif not np.issubdtype(x.dtype, np.floating):
+            raise ValueError(f"expected uint8 images (0 to 255) or float images (0 to 1), "
+                             f"got {x.dtype}")
+        elif x.size and not (x.min() >= 0.0 and x.max() <= 1.0):     # NaN fails this too
+            raise ValueError(f"float images must hold values from 0 to 1, these go from "
+                             f"{x.min():g} to {x.max():g} (divide 0..255 pixels by 255, or pass "
+                             f"them as uint8)")
         h, w, c = self.input_shape
         if x.shape == (h, w) or (c == 1 and x.ndim == 3 and x.shape[1:] == (h, w)):
             x = x.reshape(-1, h, w, c)
@@ -77,6 +87,20 @@ class Sequential:
         """The most likely class of each image: (N,) integers."""
         return self.predict_proba(images, batch_size).argmax(axis=1)
 
+    def shapes(self):
+        """The shape of one example at the input and after each layer, e.g. for the reference
+        network [(28, 28, 1), (26, 26, 32), (13, 13, 32), ..., (128,), (10,)].
+        Raises ValueError naming the first layer that cannot take its predecessor's output."""
+        shapes = [self.input_shape]
+        for layer in self.layers:
+            shapes.append(tuple(layer.output_shape(shapes[-1])))
+        return shapes
+
+    @property
+    def output_shape(self):
+        """The shape of one example's output, (classes,) for a classifier."""
+        return self.shapes()[-1]
+
     def architecture(self):
         """A JSON-friendly description that rebuilds the same network (see storage.load)."""
         return {"input_shape": list(self.input_shape),
@@ -87,13 +111,33 @@ class Sequential:
 
 
 LAYER_TYPES = {cls.__name__: cls for cls in (Conv2D, MaxPool2D, Dense, Dropout, ReLU, Flatten)}
+# Bounds on a network described in a file, checked before anything is allocated: far above the
+# reference network (225,034 parameters; at most 34,848 numbers per image in a layer, conv2's
+# im2col rows), far below what would exhaust a machine's memory.
+MAX_PARAMETERS = 10_000_000            # 40 MB of float32
+MAX_VALUES_PER_IMAGE = 1_000_000       # in any layer's input, output or im2col matrix
 
 
 def from_architecture(arch, dtype=np.float32, rng=None):
-    """Build a freshly initialised Sequential from the dict architecture() returns."""
+    """Build a freshly initialised Sequential from the dict architecture() returns.
+
+    Raises ValueError (or TypeError, KeyError for a malformed dict) if the network is not one
+    that can run: unknown layer types, more than MAX_PARAMETERS parameters (counted before any
+    is allocated), layers whose shapes do not chain, or more than MAX_VALUES_PER_IMAGE numbers
+    per image in some layer.
+    """
+    if not isinstance(arch, dict) or not isinstance(arch.get("layers"), list):
+        raise ValueError("the architecture must be a dict with a list of layers")
+    input_shape = arch["input_shape"]
+    if (not isinstance(input_shape, (list, tuple)) or len(input_shape) != 3
+            or not all(type(n) is int and n >= 1 for n in input_shape)):
+        raise ValueError(f"input_shape must be three positive integers (H, W, C), got {input_shape}")
+    specs = [dict(spec) for spec in arch["layers"]]
+    count = sum(parameter_count(spec) for spec in specs)
+    if count > MAX_PARAMETERS:
+        raise ValueError(f"{count:,} parameters, more than the {MAX_PARAMETERS:,} allowed")
     layers = []
-    for spec in arch["layers"]:
-        spec = dict(spec)
+    for spec in specs:
         cls = LAYER_TYPES.get(spec.pop("type", None))
         if cls is None:
             raise ValueError(f"unknown layer type in architecture: {spec}")
@@ -102,7 +146,42 @@ def from_architecture(arch, dtype=np.float32, rng=None):
         elif cls is Dropout:
             spec.update(rng=rng)
         layers.append(cls(**spec))
-    return Sequential(layers, input_shape=arch["input_shape"])
+    model = Sequential(layers, input_shape=input_shape)
+    check_sizes(model)
+    return model
+
+
+def parameter_count(spec):
+    """The number of parameters of one layer described by `spec` (a dict from architecture()),
+    computed from its description alone: kh*kw*C*F + F for a Conv2D, D*H + H for a Dense."""
+    def positive(value, what):
+        if type(value) is not int or value < 1:
+            raise ValueError(f"{spec.get('type')} {what} must be a positive integer, got {value!r}")
+        return value
+
+    def size(key):
+        return positive(spec[key], key)
+    if spec.get("type") == "Conv2D":
+        kernel = spec["kernel_size"]
+        kh, kw = (kernel, kernel) if isinstance(kernel, int) else kernel
+        kh, kw = positive(kh, "kernel_size"), positive(kw, "kernel_size")
+        return kh * kw * size("in_channels") * size("filters") + size("filters")
+    if spec.get("type") == "Dense":
+        return size("in_features") * size("out_features") + size("out_features")
+    return 0
+
+
+def check_sizes(model):
+    """ValueError if the layers do not chain, or if some layer would hold more than
+    MAX_VALUES_PER_IMAGE numbers per image (its output, or the im2col matrix of a Conv2D)."""
+    shapes = model.shapes()
+    for layer, before, after in zip(model.layers, shapes, shapes[1:]):
+        values = math.prod(after)
+        if isinstance(layer, Conv2D):
+            values = max(values, math.prod(after[:2]) * math.prod(layer.kernel_size) * before[2])
+        if max(values, math.prod(before)) > MAX_VALUES_PER_IMAGE:
+            raise ValueError(f"{layer.name} would hold {max(values, math.prod(before)):,} "
+                             f"numbers per image, more than the {MAX_VALUES_PER_IMAGE:,} allowed")
 
 
 def build_reference_model(rng=None, dtype=np.float32, p_drop=0.5):

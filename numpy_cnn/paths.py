@@ -8,7 +8,9 @@
       macOS                   ~/Library/Application Support/numpy-cnn
       Windows                 %LOCALAPPDATA%\\numpy-cnn
 - mnist_dir(): the repository's data/ when run from a checkout (the files ship there), else
-  user_dir()/mnist, where they are downloaded once and checked against their SHA-256.
+  user_dir()/mnist, where they are downloaded once and checked against their SHA-256. An
+  installed copy (site-packages) never writes next to its own code.
+- my_digits_dir(): user_dir()/my_digits, digits the user drew and labelled.
 
 Nothing here creates a folder: whoever writes a file makes its folder then.
 """
@@ -18,7 +20,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SHIPPED_WEIGHTS = PACKAGE_DIR / "weights" / "mnist_cnn.npz"
-REPO_DATA_DIR = PACKAGE_DIR.parent / "data"     # exists only in a checkout of the repository
+REPO_DIR = PACKAGE_DIR.parent                   # a checkout, or site-packages when installed
+REPO_DATA_DIR = REPO_DIR / "data"
 HOME_VARIABLE = "NUMPY_CNN_HOME"
 
 
@@ -40,8 +43,17 @@ def runs_dir():
     return user_dir() / "runs"
 
 
+def is_checkout():
+    """True when numpy_cnn runs from a checkout of the repository (its pyproject.toml and data/
+    folder beside the package), False for an installed copy."""
+    return (REPO_DIR / "pyproject.toml").is_file() and (REPO_DATA_DIR / "README.md").is_file()
+
+
 def mnist_dir():
     """The MNIST folder used when none is given (see the module docstring)."""
-    if (REPO_DATA_DIR / "README.md").is_file():
-        return REPO_DATA_DIR
-    return user_dir() / "mnist"
+    return REPO_DATA_DIR if is_checkout() else user_dir() / "mnist"
+
+
+def my_digits_dir():
+    """Where the user's own labelled digits are kept."""
+    return user_dir() / "my_digits"

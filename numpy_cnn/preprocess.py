@@ -39,8 +39,9 @@ def to_mnist(image):
     """Turn a picture of one digit into the network's input, looking like an MNIST digit.
 
     Inputs:
-    - image: a PIL image, or an array (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 in
-      0..255 or float in 0..1; any size; light ink on dark or dark ink on light.
+    - image: a PIL image (any mode: 8- or 16-bit grey, 32-bit float, colour, with or without
+      transparency), or an array (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 in
+      0..255, uint16 in 0..65535 or float in 0..1; any size; light ink on dark or dark on light.
 
     Returns: (28, 28) float32 in [0, 1], white ink on black, the digit's longer side 20 px,
              strokes MIN_STROKE to MAX_STROKE px wide, its centre of mass at the centre.
@@ -58,15 +59,21 @@ def to_mnist(image):
 
 def to_grey(image):
     """Inputs:  image -- a PIL image or an array, as for to_mnist.
-    Returns: (H, W) float32 in [0, 1], 0 black, 1 white. Colour becomes luminance; transparent
-             pixels (RGBA) become white paper, the way a viewer shows them on a white page.
+    Returns: (H, W) float32 in [0, 1], 0 black, 1 white.
+
+    - Colour becomes luminance. 16-bit grey keeps its mid-tones (a scan's ink at 10000 and
+      paper at 50000 of 65535 are 0.15 and 0.76).
+    - Transparency: where the background (most of the border) is see-through, the ink is
+      whatever is opaque, whatever its colour, so the alpha channel is the picture: white ink
+      on black. On an opaque background, transparent pixels become white paper, the way a
+      viewer shows them on a white page.
     """
     if isinstance(image, Image.Image):
-        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info
-                              else "L")
+        image = pil_pixels(image)
     pixels = np.asarray(image)
     if pixels.dtype == np.bool_ or np.issubdtype(pixels.dtype, np.integer):
-        pixels = pixels.astype(np.float32) / (1.0 if pixels.dtype == np.bool_ else 255.0)
+        full_scale = {np.dtype(np.bool_): 1.0, np.dtype(np.uint16): 65535.0}.get(pixels.dtype, 255.0)
+        pixels = pixels.astype(np.float32) / np.float32(full_scale)
     pixels = np.clip(pixels.astype(np.float32, copy=False), 0.0, 1.0)
     if pixels.ndim == 3 and pixels.shape[2] == 1:
         pixels = pixels[:, :, 0]
@@ -74,12 +81,37 @@ def to_grey(image):
         grey = pixels[:, :, :3] @ LUMA_WEIGHTS
         if pixels.shape[2] == 4:
             alpha = pixels[:, :, 3]
-            grey = alpha * grey + (1.0 - alpha)      # composite over white
+            if np.median(border(alpha)) < 0.5:       # a transparent background
+                grey = alpha
+            else:
+                grey = alpha * grey + (1.0 - alpha)  # composite over white
         pixels = grey
     if pixels.ndim != 2 or min(pixels.shape) == 0:
         raise ValueError(f"expected a grey (H, W), RGB (H, W, 3) or RGBA (H, W, 4) image, "
                          f"got shape {np.shape(image)}")
     return pixels
+
+
+def pil_pixels(image):
+    """The pixels of a PIL image as an array to_grey reads: uint8 grey or RGBA, uint16 grey
+    (mode I;16), or float32 in [0, 1] (mode I: 32-bit integers, taken as 16-bit values if any
+    exceeds 255; mode F: floats, taken as 0..255 if any exceeds 1)."""
+    if "A" in image.getbands() or "transparency" in image.info:
+        return np.asarray(image.convert("RGBA"))
+    if image.mode.startswith("I;16"):
+        return np.asarray(image).astype(np.uint16)     # native byte order
+    if image.mode == "I":
+        values = np.asarray(image, dtype=np.float32)
+        return values / np.float32(65535.0 if values.max(initial=0.0) > 255.0 else 255.0)
+    if image.mode == "F":
+        values = np.asarray(image, dtype=np.float32)
+        return values / np.float32(255.0) if values.max(initial=0.0) > 1.0 else values
+    return np.asarray(image.convert("L"))
+
+
+def border(pixels):
+    """The pixels along the four edges of a (H, W) array, as one flat array."""
+    return np.concatenate([pixels[0], pixels[-1], pixels[1:-1, 0], pixels[1:-1, -1]])
 
 
 def ink_from_background(grey):
@@ -93,8 +125,7 @@ def ink_from_background(grey):
     half the border, so the median is the paper's colour even when the digit touches the edges.
     Light paper (median > 0.5) means dark ink, and the other way round.
     """
-    border = np.concatenate([grey[0], grey[-1], grey[1:-1, 0], grey[1:-1, -1]])
-    paper = float(np.median(border))
+    paper = float(np.median(border(grey)))
     if paper > 0.5:
         ink = (paper - grey) / paper                 # dark ink: the darker, the more ink
     else:

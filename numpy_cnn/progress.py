@@ -5,7 +5,8 @@ On a terminal, a bar redrawn in place while an epoch runs:
     epoch 2/5 [=========>..............]  350/860 batches  loss 0.0712  acc 97.81%  1,650 img/s  ETA 0:25
 
 then replaced by the epoch's one-line summary. When the output is a file or a pipe (a log, a CI
-job), only the summary lines are written, one per epoch, with no control characters.
+job), only the summary lines are written, one per epoch, with no control characters; with
+`every` seconds given, the bar's line too, as a plain line that often (the app reads it).
 """
 import sys
 import time
@@ -21,27 +22,34 @@ def format_duration(seconds):
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def format_loss(loss):
+    """A loss for people: 0.0712 as "0.0712"; a huge one (a run going wrong) as "1.234e+30"."""
+    return f"{loss:.4f}" if abs(loss) < 1e4 else f"{loss:.4g}"
+
+
 def epoch_line(record, epochs):
     """The summary of one epoch, from its history record (a dict, see numpy_cnn.train)."""
-    val = (f"  val loss {record['val_loss']:.4f} acc {record['val_accuracy']:.2%}"
+    val = (f"  val loss {format_loss(record['val_loss'])} acc {record['val_accuracy']:.2%}"
            if record["val_loss"] is not None else "")
     return (f"epoch {record['epoch']}/{epochs}  lr {record['lr']:.2e}  train loss "
-            f"{record['train_loss']:.4f} acc {record['train_accuracy']:.2%}{val}  test loss "
-            f"{record['test_loss']:.4f} acc {record['test_accuracy']:.2%}  {record['seconds']:.1f} s")
+            f"{format_loss(record['train_loss'])} acc {record['train_accuracy']:.2%}{val}  test "
+            f"loss {format_loss(record['test_loss'])} acc {record['test_accuracy']:.2%}  "
+            f"{record['seconds']:.1f} s")
 
 
 class EpochProgress:
     """Running loss and accuracy of one epoch, shown as a live bar on a terminal.
 
     Usage:
-        progress = EpochProgress(epoch=1, epochs=5, batches=860)
+        progress = EpochProgress(epoch=1, epochs=5, batches=860)   # every=2.0: a line every 2 s
         progress.update(images=64, loss=0.31, correct=58)    # after every batch
         progress.finish("epoch 1/5  ...")                    # the epoch's summary line
     """
 
-    def __init__(self, epoch, epochs, batches, stream=None):
+    def __init__(self, epoch, epochs, batches, stream=None, every=None):
         self.stream = sys.stdout if stream is None else stream
         self.live = self.stream.isatty()
+        self.every = every          # seconds between plain progress lines off a terminal
         self.epoch, self.epochs, self.batches = epoch, epochs, batches
         self.batches_done = self.images = self.correct = 0
         self.loss_sum = 0.0
@@ -71,6 +79,9 @@ class EpochProgress:
         if self.live and (now - self.last_drawn >= REFRESH_SECONDS or self.batches_done == self.batches):
             self.last_drawn = now
             self._write("\r" + self.bar() + "\033[K")   # \033[K clears the rest of the line
+        elif not self.live and self.every is not None and now - self.last_drawn >= self.every:
+            self.last_drawn = now
+            self._write(self.bar() + "\n")
 
     def bar(self):
         """The live line: bar, batches done, loss, accuracy, speed and time left."""
@@ -81,7 +92,7 @@ class EpochProgress:
         eta = self.seconds * (1 - fraction) / max(fraction, 1e-9)
         width = len(str(self.batches))
         return (f"epoch {self.epoch}/{self.epochs} [{arrow:.<{BAR_WIDTH}}] "
-                f"{self.batches_done:>{width}}/{self.batches} batches  loss {self.loss:.4f}  "
+                f"{self.batches_done:>{width}}/{self.batches} batches  loss {format_loss(self.loss)}  "
                 f"acc {self.accuracy:.2%}  {speed:,.0f} img/s  ETA {format_duration(eta)}")
 
     def note(self, text):

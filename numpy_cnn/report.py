@@ -26,6 +26,7 @@ import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import __version__  # noqa: E402
+from .insight import layer_outputs  # noqa: E402
 from .layers import Conv2D  # noqa: E402
 
 SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
@@ -183,20 +184,6 @@ def plot_filters(weights):
     figure.subplots_adjust(top=0.8, bottom=0.03)
     figure.colorbar(image, ax=grid.ravel().tolist(), shrink=0.8, label="weight")
     return figure
-
-
-def layer_outputs(model, image):
-    """Run one image through the network a layer at a time.
-
-    Inputs:  model -- a Sequential; image -- (28, 28) uint8 or float in [0, 1].
-    Returns: {layer name: its output for that image, (H, W, C) or (features,)}.
-    """
-    x = model.as_input(image)
-    outputs = {}
-    for layer in model.layers:
-        x = layer.forward(x, training=False)
-        outputs[layer.name] = x[0]
-    return outputs
 
 
 def plot_feature_grid(subfigure, maps, columns, title):

@@ -17,30 +17,44 @@ from .model import from_architecture
 
 FORMAT = "numpy-cnn-weights"
 VERSION = 1
+DTYPES = ("float32", "float64")
+DIGIT_INPUT, DIGIT_CLASSES = (28, 28, 1), 10      # what a network that reads MNIST takes and gives
 
 
 class WeightsError(ValueError):
     """A weights file that cannot be used: the message says which file and why."""
 
 
-def atomic_savez(path, arrays):
-    """Write arrays to path as .npz via a temporary file in the same folder, then rename it.
+def atomic_write(path, write):
+    """Write a file via a temporary file in the same folder, then rename it over path.
 
-    os.replace is atomic, so a crash leaves either the old file or the new one, never half of one.
+    write: called with the temporary file, open for writing bytes. os.replace is atomic, so a
+    crash leaves either the old file or the new one, never half of one.
+    Raises: OSError naming `path` (not the temporary file) if it cannot be written.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OSError(error.errno, f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)   # mkstemp makes the file private; weights are for everyone to read
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise OSError(error.errno, f"cannot write {path}: {error.strerror}") from None
         raise
+
+
+def atomic_savez(path, arrays):
+    """Write arrays to path as .npz, atomically (see atomic_write)."""
+    atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
 def save(model, path, extra_meta=None):
@@ -55,6 +69,8 @@ def save(model, path, extra_meta=None):
 def read_npz(path):
     """Every array of an .npz file as a dict, refusing pickles; WeightsError on any problem."""
     path = Path(path)
+    if path.is_dir():
+        raise WeightsError(f"{path}: is a folder, not a weights file")
     if not path.is_file():
         raise WeightsError(f"{path}: file not found")
     with open(path, "rb") as f:
@@ -82,7 +98,10 @@ def read_meta(path, arrays):
         meta = json.loads(str(arrays["__meta__"][()]))
     except (json.JSONDecodeError, TypeError) as e:
         raise WeightsError(f"{path}: unreadable __meta__ ({e})") from e
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+    if not isinstance(meta, dict):
+        raise WeightsError(f"{path}: not a numpy-cnn weights file (its __meta__ is a "
+                           f"{type(meta).__name__}, not a JSON object)")
+    if meta.get("format") != FORMAT:
         raise WeightsError(f"{path}: not a numpy-cnn weights file (format {meta.get('format')!r})")
     if meta.get("version") != VERSION:
         raise WeightsError(f"{path}: weights format version {meta.get('version')}, "
@@ -123,9 +142,23 @@ def load(path, expect_architecture=None):
     arch = meta.get("architecture")
     if expect_architecture is not None and arch != expect_architecture:
         raise WeightsError(f"{path}: holds a different network architecture than expected")
-    try:
-        model = from_architecture(arch, dtype=np.dtype(meta.get("dtype")))
-    except (ValueError, TypeError, KeyError) as e:
+    if meta.get("dtype") not in DTYPES:
+        raise WeightsError(f"{path}: dtype {meta.get('dtype')!r}, expected one of {DTYPES}")
+    try:   # checks the shapes chain and the sizes are bounded before allocating anything
+        model = from_architecture(arch, dtype=np.dtype(meta["dtype"]))
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
         raise WeightsError(f"{path}: cannot rebuild the network from its architecture ({e})") from e
     copy_weights(model, arrays, path)
+    return model
+
+
+def load_digit_model(path):
+    """load(path), for a network that must read MNIST digits: (28, 28, 1) images in, 10 classes
+    out. Raises WeightsError in one line if the file holds any other network."""
+    model = load(path)
+    shape_in, shape_out = tuple(model.input_shape), model.output_shape
+    if shape_in != DIGIT_INPUT or shape_out != (DIGIT_CLASSES,):
+        raise WeightsError(f"{path}: this network reads {'x'.join(map(str, shape_in))} images into "
+                           f"{'x'.join(map(str, shape_out))} classes; reading digits needs "
+                           f"28x28x1 images in and {DIGIT_CLASSES} classes out")
     return model

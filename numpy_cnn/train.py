@@ -1,4 +1,4 @@
-"""Train the reference network on MNIST:  python -m numpy_cnn.train [options]  (or numpy-cnn-train)
+"""Train the reference network on MNIST:  numpy-cnn train [options]  (or python -m numpy_cnn.train)
 
 The recipe of the Keras reference: Adam (learning rate 1e-3), softmax cross-entropy, 5 epochs,
 with one addition: the learning rate follows a cosine from 1e-3 down to near 0 by the last epoch
@@ -17,18 +17,38 @@ as 32, with half the steps (less Python overhead per image, and a bigger matrix 
 One numpy Generator, seeded by --seed, draws everything random: the initial weights, the
 shuffling, the dropout masks and the augmentation. The same seed gives the same weights.
 
-Files written, for --out weights/mnist_cnn.npz:
-    weights/mnist_cnn.npz         the final weights (numpy_cnn.load reads them)
-    weights/mnist_cnn.ckpt.npz    a checkpoint after every epoch: weights, optimizer state,
-                                  random generator state and history; --resume continues from it
-    weights/mnist_cnn.json        report of the run, and the figures weights/mnist_cnn_*.png
+Where it writes. Training never replaces the shipped weights (numpy_cnn/weights/mnist_cnn.npz,
+which the app, evaluate and predict load) unless asked to. Each run gets a folder of its own,
+RUNS/<date-time>/ (or RUNS/<--name>/), where RUNS is numpy_cnn.paths.runs_dir(): the runs/ folder
+of the per-user folder ($NUMPY_CNN_HOME, else e.g. ~/.local/share/numpy-cnn); the command
+prints it. In that folder:
+    mnist_cnn.npz         the final weights (numpy_cnn.load reads them)
+    mnist_cnn.ckpt.npz    a checkpoint after every epoch: weights, optimizer state, random
+                          generator state and history; --resume continues from it
+    mnist_cnn.json        report of the run, and the figures mnist_cnn_*.png
+--out PATH writes PATH (and PATH's .ckpt.npz, .json, _*.png beside it) instead, anywhere but in
+the shipped weights' folder. --replace-shipped runs in a run folder as usual and, once the run has
+finished, copies its weights, report and figures over the shipped ones.
+
+Continuing a run (Ctrl-C keeps the checkpoint of the last finished epoch):
+    --resume                   the most recent run under RUNS that has a checkpoint
+    --resume --name NAME       the run RUNS/NAME
+    --resume --out PATH        the run that writes PATH
+A resumed run keeps its settings (seed, batch size, learning rate and schedule, ...), so it ends
+bit for bit where the uninterrupted run would have. --epochs may be raised to train a run longer:
+the learning-rate schedule stays the one the run started with, over its first --epochs, so the
+epochs beyond it keep the schedule's last rate (with the cosine, the final small one: extending
+a finished run fine-tunes it, it does not jump back to a large rate). For a longer schedule,
+start a new run with more --epochs.
 """
 import argparse
 import json
 import math
 import os
 import shlex
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,11 +61,13 @@ from .losses import NOT_A_DIGIT
 from .model import build_reference_model
 from .optim import Adam
 from .parallel import DataParallel
+from .paths import SHIPPED_WEIGHTS, runs_dir
 from .progress import EpochProgress, epoch_line, format_duration
 from .storage import WeightsError, atomic_savez, read_npz, save
 
 CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
 MNIST_TRAIN_SIZE = 60000
+WEIGHTS_NAME = "mnist_cnn.npz"          # the weights file's name inside a run folder
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
 RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "drawn", "outliers",
                 "val_split", "limit", "test_limit", "workers")
@@ -59,7 +81,8 @@ class TrainingDiverged(RuntimeError):
 def build_parser():
     p = argparse.ArgumentParser(prog="python -m numpy_cnn.train",
                                 description="Train the reference CNN on MNIST, in plain NumPy.",
-                                epilog="The shipped weights: --epochs 30 --augment --lr-decay cosine")
+                                epilog="The shipped weights: --augment --epochs 40 --val-split 0 "
+                                       "--replace-shipped")
     p.add_argument("--epochs", type=int, default=5, metavar="N", help="passes over the training set (default 5)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")
     p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default 1e-3)")
@@ -82,14 +105,28 @@ def build_parser():
     p.add_argument("--patience", type=int, default=None, metavar="N",
                    help="stop after N epochs without a better validation loss, and keep the best "
                         "epoch's weights (default: train every epoch, keep the last)")
-    p.add_argument("--out", default="weights/mnist_cnn.npz", metavar="PATH", help="weights file to write")
+    p.add_argument("--name", metavar="NAME",
+                   help=f"name of the run's folder in {runs_dir()} (default: the date and time)")
+    p.add_argument("--out", metavar="PATH",
+                   help="weights file to write instead, with its checkpoint, report and figures "
+                        f"beside it (default: {runs_dir() / 'NAME' / WEIGHTS_NAME})")
+    p.add_argument("--replace-shipped", action="store_true",
+                   help=f"once the run has finished, copy its weights, report and figures over "
+                        f"the shipped {SHIPPED_WEIGHTS}, which the app, evaluate and predict load")
     p.add_argument("--limit", type=int, metavar="N", help="train on the first N training images only")
     p.add_argument("--test-limit", type=int, metavar="N", help="test on the first N test images only")
-    p.add_argument("--data-dir", default="data", metavar="DIR", help="folder of the MNIST files")
+    p.add_argument("--data-dir", metavar="DIR", help="folder of the MNIST files (default: the "
+                   "repository's data/, or the per-user folder's mnist/ for an installed copy)")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="processes that share each batch (default: one per core)")
+                   help="processes that share each batch (default and maximum: one per core)")
     p.add_argument("--resume", action="store_true",
-                   help="continue the run saved in the checkpoint next to --out, with its settings")
+                   help="continue a run from its checkpoint, with its settings: the most recent "
+                        "run, or the one named by --name or --out. --epochs may be raised to "
+                        "train it longer; the learning-rate schedule stays the one over the "
+                        "run's first --epochs, and the epochs beyond keep its last rate")
+    p.add_argument("--progress-every", type=float, metavar="SECONDS",
+                   help="off a terminal, also print the progress line every SECONDS "
+                        "(the app reads it)")
     return p
 
 
@@ -98,22 +135,105 @@ def checkpoint_path(out):
     return Path(out).with_suffix(".ckpt.npz")
 
 
+def latest_run():
+    """The weights path of the most recent run in runs_dir() that has a checkpoint, or None."""
+    checkpoints = sorted(runs_dir().glob(f"*/{checkpoint_path(WEIGHTS_NAME).name}"),
+                         key=lambda path: path.stat().st_mtime)
+    return checkpoints[-1].parent / WEIGHTS_NAME if checkpoints else None
+
+
+def new_run_folder(name=None):
+    """runs_dir()/name, or runs_dir()/<date-time> (with -2, -3... if that one is taken)."""
+    if name:
+        return runs_dir() / name
+    stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
+    folder, n = runs_dir() / stamp, 1
+    while folder.exists():
+        n += 1
+        folder = runs_dir() / f"{stamp}-{n}"
+    return folder
+
+
+def in_shipped_folder(path):
+    """True if path is in the folder of the shipped weights (numpy_cnn/weights/)."""
+    return Path(path).resolve().parent == SHIPPED_WEIGHTS.parent.resolve()
+
+
+def choose_out(args):
+    """The weights path this run writes, from --out, --name, --resume and --replace-shipped
+    (see the module docstring). Returns (path, None), or (None, the reason it is refused)."""
+    if args.name is not None and (Path(args.name).name != args.name or args.name in ("", ".", "..")):
+        return None, f"--name {args.name!r}: give a plain folder name, without / or .."
+    if args.out is not None and (args.name or args.replace_shipped):
+        return None, "--out names the weights file itself: use it without --name or --replace-shipped"
+    if args.out is not None:
+        if in_shipped_folder(args.out):
+            return None, (f"--out {args.out} is in the folder of the shipped weights, which "
+                          f"training only replaces when asked: use --replace-shipped (without --out)")
+        return Path(args.out), None
+    if args.resume and not args.name:
+        latest = latest_run()
+        if latest is None:
+            return None, f"cannot resume: no run with a checkpoint in {runs_dir()}"
+        return latest, None
+    out = new_run_folder(args.name) / WEIGHTS_NAME
+    if args.name and not args.resume and (out.exists() or checkpoint_path(out).exists()):
+        return None, (f"the run {out.parent} exists already: continue it with --resume --name "
+                      f"{args.name}, or choose another --name")
+    return out, None
+
+
+def check_writable(out):
+    """Refuse, before any training, a weights path that could not be written.
+    Returns: None if it can be written, else the reason (a string naming the path)."""
+    out = Path(out)
+    if out.is_dir():
+        return f"--out {out} is a folder: name the weights file, e.g. {out / WEIGHTS_NAME}"
+    folder = out.parent
+    while not folder.exists():      # the folders still to create: nothing is created here
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"cannot write {out}: {folder} is a file, not a folder"
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return f"cannot write {out}: the folder {folder} is not writable ({error.strerror})"
+    return None
+
+
 def parse_args(argv):
-    """Parse the command line. With --resume, the checkpoint's settings are the defaults; a
-    different value given for one of RUN_SETTINGS is refused, as it would not continue the run."""
+    """Parse the command line; args.out becomes the weights path the run writes (see choose_out).
+    With --resume, the checkpoint's settings are the defaults; a different value given for one
+    of RUN_SETTINGS is refused, as it would not continue the run."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    out, problem = choose_out(args)
+    if problem:
+        parser.error(problem)
     if args.resume:
         try:
-            saved = read_checkpoint(checkpoint_path(args.out))[0]["settings"]
+            saved = read_checkpoint(checkpoint_path(out))[0]["settings"]
         except WeightsError as error:
             parser.error(f"cannot resume: {error}")
-        saved = {k: v for k, v in saved.items() if k not in ("resume", "out", "data_dir")}
+        not_kept = ("resume", "out", "name", "replace_shipped", "data_dir", "progress_every")
+        # A setting added since the checkpoint was made had its default then.
+        saved = {**{k: parser.get_default(k) for k in RUN_SETTINGS},
+                 **{k: v for k, v in saved.items() if k not in not_kept}}
         args = parser.parse_args(argv, namespace=argparse.Namespace(**saved))
         changed = [k for k in RUN_SETTINGS if getattr(args, k) != saved.get(k)]
         if changed:
             parser.error("a resumed run keeps its settings; the checkpoint was made with " +
                          ", ".join(f"--{k.replace('_', '-')} {saved.get(k)}" for k in changed))
+    elif args.workers > (os.cpu_count() or 1):
+        parser.error(f"--workers {args.workers}: this machine has {os.cpu_count()} cores, and "
+                     f"each worker is a process that needs one: give at most {os.cpu_count()}")
+    args.out = str(out)
+    problem = check_writable(out)
+    if problem:
+        parser.error(problem)
+    if args.data_dir is not None and not Path(args.data_dir).is_dir():
+        parser.error(f"--data-dir {args.data_dir}: no such folder")
     for name in ("epochs", "batch_size", "lr_step", "limit", "test_limit", "workers"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
@@ -122,19 +242,25 @@ def parse_args(argv):
     for name in ("drawn", "outliers"):
         if not 0 <= getattr(args, name) <= 1:
             parser.error(f"--{name} must be between 0 and 1")
+    if args.progress_every is not None and not args.progress_every > 0:
+        parser.error("--progress-every must be positive")
     if not 0 <= args.val_split < MNIST_TRAIN_SIZE:
         parser.error(f"--val-split must be between 0 and {MNIST_TRAIN_SIZE - 1}")
     return args
 
 
-def learning_rate(args, epoch):
+def learning_rate(args, epoch, schedule_epochs=None):
     """The learning rate of epoch (0-based): constant, cosine-decayed or step-decayed.
 
-    cosine: lr * (1 + cos(pi * epoch / epochs)) / 2, from lr down to nearly 0 at the last epoch
+    schedule_epochs: the length T of the run's schedule, the --epochs it started with
+    (default: args.epochs). A run extended by --resume --epochs beyond T keeps its last rate.
+
+    cosine: lr * (1 + cos(pi * min(epoch, T - 1) / T)) / 2, from lr down to nearly 0 at epoch T-1
     step:   lr * 0.5 ** (epoch // lr_step)
     """
     if args.lr_decay == "cosine":
-        return args.lr * 0.5 * (1 + math.cos(math.pi * epoch / args.epochs))
+        T = schedule_epochs or args.epochs
+        return args.lr * 0.5 * (1 + math.cos(math.pi * min(epoch, T - 1) / T))
     if args.lr_decay == "step":
         return args.lr * 0.5 ** (epoch // args.lr_step)
     return args.lr
@@ -282,8 +408,9 @@ def fit_epoch(args, trainer, optimizer, rng, splits, run, extras=()):
     """One epoch of fit: train, evaluate, record, checkpoint."""
     model, (images, labels) = trainer.model, splits["train"]
     epoch = run["epochs_done"] + 1
-    optimizer.lr = learning_rate(args, epoch - 1)
-    progress = EpochProgress(epoch, args.epochs, math.ceil(len(labels) / args.batch_size))
+    optimizer.lr = learning_rate(args, epoch - 1, run["settings"]["epochs"])
+    progress = EpochProgress(epoch, args.epochs, math.ceil(len(labels) / args.batch_size),
+                             every=args.progress_every)
     try:
         train_loss, train_acc = train_one_epoch(trainer, optimizer, images, labels, args, rng,
                                                 progress, extras)
@@ -320,6 +447,27 @@ def finish(args, model, splits, run):
     print(f"Done in {format_duration(seconds)}. Accuracy: " +
           ", ".join(f"{name} {acc:.2%}" for name, acc in accuracies.items()))
     print(f"Weights: {args.out}\nReport: " + ", ".join(str(p) for p in written))
+    if args.replace_shipped:
+        replace_shipped([Path(args.out), *written])
+        print(f"Replaced the shipped weights {SHIPPED_WEIGHTS}, their report and figures.")
+
+
+def replace_shipped(files):
+    """Copy a run's files (mnist_cnn.npz, .json, _*.png) over the shipped ones of the same name.
+
+    Every file is first copied to a temporary name in the shipped folder, then all are renamed
+    (os.replace is atomic): a failure while copying leaves the shipped files as they were."""
+    folder, copies = SHIPPED_WEIGHTS.parent, []
+    try:
+        for path in files:
+            temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+            shutil.copyfile(path, temporary)
+            copies.append((temporary, folder / path.name))
+        for temporary, final in copies:
+            os.replace(temporary, final)
+    finally:
+        for temporary, _ in copies:
+            temporary.unlink(missing_ok=True)
 
 
 def resume_hint(args):
@@ -329,9 +477,10 @@ def resume_hint(args):
         done = read_checkpoint(ckpt)[0]["epochs_done"]
     except WeightsError:
         return "No epoch was finished: nothing to resume."
-    data = f" --data-dir {shlex.quote(args.data_dir)}" if args.data_dir != "data" else ""
+    data = f" --data-dir {shlex.quote(args.data_dir)}" if args.data_dir is not None else ""
+    replace = " --replace-shipped" if args.replace_shipped else ""
     return (f"The checkpoint after epoch {done} is kept in {ckpt}. To continue: "
-            f"python -m numpy_cnn.train --resume --out {shlex.quote(str(args.out))}{data}")
+            f"python -m numpy_cnn.train --resume --out {shlex.quote(str(args.out))}{data}{replace}")
 
 
 def main(argv=None):
@@ -345,6 +494,14 @@ def main(argv=None):
         splits = load_splits(args)
         if args.resume:
             run = restore_checkpoint(ckpt, model, optimizer, rng)
+            if Path(args.out).exists() and (run["epochs_done"] >= args.epochs
+                                            or run.get("stopped_early")):
+                how = ("stopped early: its validation loss stopped improving"
+                       if run.get("stopped_early") else "to train it longer, add --epochs N "
+                       f"with N above {run['epochs_done']}")
+                print(f"error: the run {args.out} has finished its {run['epochs_done']} "
+                      f"epoch(s) ({how})", file=sys.stderr)
+                return 1
             print(f"Resuming {ckpt} after epoch {run['epochs_done']}.")
         else:
             run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0}
@@ -352,6 +509,7 @@ def main(argv=None):
                 print(f"Note: a new run; its first epoch will replace the checkpoint {ckpt} "
                       f"(use --resume to continue that one instead).")
         n = {name: len(data[1]) for name, data in splits.items()}
+        print(f"Writing to {Path(args.out).parent}")
         print(f"Training on {n['train']:,} images (validation {n['val']:,}, test {n['test']:,}): "
               f"{args.epochs} epoch(s) of batches of {args.batch_size}, Adam lr {args.lr:g} "
               f"(decay: {args.lr_decay}), augmentation {'on' if args.augment else 'off'}, "

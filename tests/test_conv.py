@@ -67,3 +67,18 @@ def test_he_initialisation_scale():
     assert layer.params["W"].shape == (3, 3, 32, 64)
     assert layer.params["W"].std() == pytest.approx(np.sqrt(2 / (9 * 32)), rel=0.05)
     assert not layer.params["b"].any()
+
+
+def test_input_gradient_on_demand_for_a_first_layer(rng):
+    """A layer built with input_grad=False gives its input gradient when asked, the same as a
+    layer that computes it in backward, and leaves its parameter gradients alone."""
+    x, dout = rng.standard_normal((2, 6, 5, 2)), rng.standard_normal((2, 4, 3, 3))
+    first = Conv2D(2, 3, 3, input_grad=False, rng=rng, dtype=np.float64)
+    inner = Conv2D(2, 3, 3, rng=rng, dtype=np.float64)
+    inner.params["W"][...] = first.params["W"]
+    first.forward(x)
+    inner.forward(x)
+    assert first.backward(dout) is None
+    grads = {k: g.copy() for k, g in first.grads.items()}
+    np.testing.assert_array_equal(first.input_gradient(dout), inner.backward(dout))
+    assert all(np.array_equal(grads[k], first.grads[k]) for k in grads)

@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import io
 import os
+import signal
 import socket
 import struct
 import subprocess
@@ -20,6 +21,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from numpy_cnn import paths
 from numpy_cnn.data import (DEFAULT_MIRRORS, MNIST_SHA256, ChecksumError, DownloadError, IdxError,
                             download_mnist, load_mnist, mirror_list, parse_idx, read_idx,
                             resolve_data_dir, to_model_input, verify_mnist)
@@ -206,12 +208,24 @@ def test_load_mnist_is_fast(mnist):
     assert time.perf_counter() - start < 3.0   # aim is < 1.5 s; slack for a busy machine
 
 
-def test_default_data_dir_works_from_any_directory(tmp_path, monkeypatch):
+def test_default_data_dir_is_the_checkouts_data_from_any_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()                  # a data/ folder where you stand is not used
     assert resolve_data_dir() == SHIPPED
     assert resolve_data_dir("elsewhere") == Path("elsewhere")
-    (tmp_path / "data").mkdir()
-    assert resolve_data_dir() == Path("data")
+
+
+def test_installed_copy_keeps_mnist_in_the_user_folder(tmp_path, monkeypatch, private_user_dir):
+    site_packages = tmp_path / "site-packages"       # where an installed numpy_cnn sits
+    (site_packages / "data").mkdir(parents=True)     # some other package's data/ folder
+    (site_packages / "data" / "README.md").write_text("not ours")
+    monkeypatch.setattr(paths, "REPO_DIR", site_packages)
+    monkeypatch.setattr(paths, "REPO_DATA_DIR", site_packages / "data")
+    assert resolve_data_dir() == private_user_dir / "mnist"
+    report = io.StringIO()
+    assert not verify_mnist(stream=report)           # nothing there yet, and nothing created
+    assert str(private_user_dir / "mnist") in report.getvalue()
+    assert not (private_user_dir / "mnist").exists()
 
 
 def test_content_tampered_copy_is_rejected_naming_the_file(tmp_path):
@@ -388,6 +402,12 @@ def test_all_mirrors_failing_lists_what_was_tried(tmp_path, server, files):
     assert os.listdir(tmp_path) == []
 
 
+def test_failed_download_leaves_no_folder_it_created(tmp_path, server, files):
+    with pytest.raises(DownloadError):
+        fetch(tmp_path / "new" / "mnist", [server.url("none")], files)
+    assert os.listdir(tmp_path) == []
+
+
 def test_files_already_present_are_not_downloaded(tmp_path, server, files):
     for name, content in files.items():
         (tmp_path / f"{name}.gz").write_bytes(gzip.compress(content))
@@ -488,3 +508,23 @@ def test_cli_download_failure_exit_code(tmp_path):
     assert result.returncode == 1
     assert "Could not download train-images-idx3-ubyte.gz. Tried:" in result.stderr
     assert "cannot connect" in result.stderr
+
+
+def test_cli_download_ctrl_c_is_one_line_and_keeps_nothing(tmp_path):
+    """A mirror that accepts the connection and never answers; Ctrl-C (SIGINT) while waiting."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        env = dict(os.environ, PYTHONPATH=str(REPO))
+        target = tmp_path / "new"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "numpy_cnn.data", "download", "--data-dir", str(target),
+             "--mirror", f"http://127.0.0.1:{silent.getsockname()[1]}/"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        assert process.stderr.readline().startswith("Downloading")
+        time.sleep(0.3)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 130 and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and err.strip().startswith("Interrupted")
+    assert os.listdir(tmp_path) == []

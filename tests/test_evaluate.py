@@ -1,8 +1,11 @@
 """Evaluation (numbers and the evaluate command) and the predict command, on a small network
 trained here and, once it exists, on the shipped weights/mnist_cnn.npz."""
 import os
+import struct
 import subprocess
 import sys
+import warnings
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +17,8 @@ from numpy_cnn import __main__ as cli
 from numpy_cnn import evaluate as ev
 from numpy_cnn import report, train
 from numpy_cnn.data import load_mnist
+from numpy_cnn.layers import Dense, Flatten
+from numpy_cnn.model import Sequential
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"
@@ -102,6 +107,46 @@ def test_evaluate_command_bad_weights_is_one_line(tmp_path, capsys):
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("limit", ["0", "-5"])
+def test_evaluate_refuses_a_limit_below_one(limit, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        ev.main(["--limit", limit])
+    assert exit_info.value.code == 2 and "--limit must be at least 1" in capsys.readouterr().err
+
+
+def test_evaluate_refuses_a_mistyped_data_dir_and_creates_nothing(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        ev.main(["--data-dir", str(tmp_path / "dta")])
+    assert "no such folder" in capsys.readouterr().err and os.listdir(tmp_path) == []
+
+
+def test_evaluate_needs_only_the_test_files(small_weights, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("NUMPY_CNN_MNIST_MIRRORS", "http://127.0.0.1:9/")   # no download possible
+    for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (tmp_path / name).symlink_to(REPO / "data" / name)
+    assert ev.main(["--weights", str(small_weights), "--data-dir", str(tmp_path),
+                    "--limit", "100"]) == 0
+    assert "(" in capsys.readouterr().out and len(os.listdir(tmp_path)) == 2
+
+
+def test_evaluate_and_predict_say_a_folder_is_not_weights(tmp_path, capsys):
+    assert ev.main(["--weights", str(tmp_path)]) == 1
+    assert cli.main(["predict", "any.png", "--weights", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all("is a folder, not a weights file" in line for line in err)
+
+
+def test_evaluate_and_predict_refuse_a_network_that_does_not_read_digits(tmp_path, capsys):
+    five = Sequential([Flatten(name="f"), Dense(784, 5, name="d", rng=np.random.default_rng(0))])
+    numpy_cnn.save(five, tmp_path / "five.npz")
+    image = tmp_path / "digit.png"
+    Image.new("L", (40, 40), 0).save(image)
+    assert ev.main(["--weights", str(tmp_path / "five.npz"), "--limit", "10"]) == 1
+    assert cli.main(["predict", str(image), "--weights", str(tmp_path / "five.npz")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all("10 classes out" in line for line in err)
+
+
 def test_predict_reads_rendered_digits(small_weights, mnist_test, tmp_path, capsys):
     images, labels = mnist_test
     chosen = sure_digits(numpy_cnn.load(small_weights), images, labels)
@@ -136,6 +181,42 @@ def test_predict_bad_inputs_give_one_line_errors(small_weights, tmp_path, capsys
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 3 and all(line.startswith("error: ") for line in err)
     assert "blank" in err[0] and "not an image" in err[1] and "no such file" in err[2]
+
+
+def test_predict_says_it_reads_only_the_first_frame_of_an_animation(small_weights, mnist_test,
+                                                                      tmp_path, capsys):
+    images, labels = mnist_test
+    i = sure_digits(numpy_cnn.load(small_weights), images, labels, count=1)[0]
+    first = Image.open(render(images[i], tmp_path / "digit.png")).convert("L")
+    gif = tmp_path / "animated.gif"
+    first.save(gif, save_all=True, append_images=[Image.new("L", first.size, 255)])
+    assert cli.main(["predict", str(gif), "--weights", str(small_weights)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{gif}: {labels[i]} (")
+    assert err == f"note: {gif}: 2 frames: only the first one is read\n"
+
+
+def huge_png(path, side):
+    """A black 1-bit PNG of side x side pixels: a small file that would decode to side**2 bytes."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)     # 1 bit, grey
+    rows = (b"\x00" + bytes((side + 7) // 8)) * side                  # filter byte + pixels
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.parametrize("side", [10000, 14000])   # above Pillow's limit, and above twice it
+def test_predict_refuses_a_huge_image_in_one_line(small_weights, tmp_path, capsys, side):
+    image = huge_png(tmp_path / "huge.png", side)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert cli.main(["predict", str(image), "--weights", str(small_weights)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert not caught, [str(w.message) for w in caught]
+    assert len(err) == 1 and err[0].startswith(f"error: {image}: too large")
 
 
 def test_predict_as_a_real_command(small_weights, mnist_test, tmp_path):

@@ -8,8 +8,11 @@ variable CI is set: then they fail.
 The tests that read digits use the shipped weights, weights/mnist_cnn.npz (or the file named
 by the environment variable NUMPY_CNN_WEIGHTS).
 """
+import gc
+import io
 import math
 import os
+import signal
 import shutil
 import subprocess
 import sys
@@ -31,11 +34,15 @@ import numpy_cnn                  # noqa: E402  (after the check for tkinter)
 from numpy_cnn.gui import __main__ as gui_main
 from numpy_cnn.gui.app import TITLE, App
 from numpy_cnn.gui.drawing import Drawing
+from numpy_cnn import train as train_module
+from numpy_cnn.gui import predictor as predictor_module
 from numpy_cnn.paths import SHIPPED_WEIGHTS
-from numpy_cnn.gui.predictor import Prediction, Predictor, find_weights
-from numpy_cnn.gui.training import TrainingWindow
+from numpy_cnn.progress import EpochProgress
+from numpy_cnn.gui.predictor import Prediction, Predictor, app_weights, find_weights
+from numpy_cnn.gui.training import Progress, TrainingWindow, parse_progress, training_command
 from numpy_cnn.gui.widgets import PROMPT
 from numpy_cnn.gui.xvfb import XvfbError, virtual_display
+from numpy_cnn.layers import Dense, Flatten
 from numpy_cnn.preprocess import EmptyImageError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -103,6 +110,15 @@ def app(display, model):
     root.focus_force()
     yield app
     root.destroy()
+
+
+@pytest.fixture(autouse=True)
+def free_closed_windows():
+    """After each test, free its closed Tk windows in this thread: Tcl aborts the process if an
+    interpreter is deleted by another thread (e.g. when the garbage collector happens to run in
+    a helper thread of a later test)."""
+    yield
+    gc.collect()
 
 
 # ------------------------------------------------------------------ driving the window
@@ -236,6 +252,25 @@ def test_find_weights(tmp_path, monkeypatch):
     assert find_weights() == SHIPPED_WEIGHTS   # a weights/ folder where you stand is not read
 
 
+def test_without_shipped_weights_the_app_uses_its_own_run(tmp_path, monkeypatch,
+                                                         private_user_dir):
+    monkeypatch.setattr(predictor_module, "SHIPPED_WEIGHTS", tmp_path / "removed.npz")
+    assert find_weights() == app_weights() == private_user_dir / "runs" / "app" / "mnist_cnn.npz"
+    assert training_command(app_weights())[-4:] == ["--out", str(app_weights()),
+                                                    "--progress-every", "1"]
+    assert "--resume" in training_command(app_weights(), resume=True)
+
+
+def test_progress_lines_of_the_training_command_are_understood():
+    stream = io.StringIO()
+    bar = EpochProgress(epoch=2, epochs=5, batches=860, stream=stream)
+    for _ in range(350):
+        bar.update(64, 0.0712, 60)
+    assert parse_progress(bar.bar()) == Progress(2, 5, 350, 860, "0.0712")
+    assert parse_progress(bar.bar()).fraction == pytest.approx((1 + 350 / 860) / 5)
+    assert parse_progress("epoch 2/5  lr 5.00e-04  train loss 0.0712 acc 97.81%") is None
+
+
 # ------------------------------------------------------------------ the real window
 
 def test_window_opens_with_the_prompt(app):
@@ -367,6 +402,18 @@ def test_unusable_weights_are_reported_without_a_traceback(display, tmp_path, mo
     assert len(dialogs) == 1 and str(bad) in dialogs[0][1]
 
 
+def test_weights_of_a_network_that_does_not_read_digits_are_reported(display, tmp_path,
+                                                                     monkeypatch, capsys):
+    five = numpy_cnn.Sequential([Flatten(name="f"), Dense(784, 5, name="d",
+                                                          rng=np.random.default_rng(0))])
+    numpy_cnn.save(five, tmp_path / "five.npz")
+    dialogs = []
+    monkeypatch.setattr(gui_main.messagebox, "showerror", lambda *args, **kw: dialogs.append(args))
+    assert gui_main.main(["--weights", str(tmp_path / "five.npz")]) == 1
+    assert len(dialogs) == 1 and "10 classes out" in dialogs[0][1]
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_missing_weights_declined_exits_with_the_training_command(display, tmp_path,
                                                                   monkeypatch, capsys):
     monkeypatch.setattr(gui_main.messagebox, "askyesno", lambda *args, **kw: False)
@@ -389,7 +436,142 @@ def test_missing_weights_accepted_trains_then_opens(display, tmp_path, monkeypat
 
     monkeypatch.setattr(gui_main.messagebox, "askyesno", lambda *args, **kw: True)
     monkeypatch.setattr(gui_main, "training_command",
-                        lambda path: [sys.executable, "-c", stand_in, str(path)])
+                        lambda path, resume=False: [sys.executable, "-c", stand_in, str(path)])
     monkeypatch.setattr(gui_main, "App", open_then_close)
     assert gui_main.main(["--weights", str(weights)]) == 0
     assert weights.is_file() and len(opened) == 1
+
+
+
+# ------------------------------------------------------------------ training from the app
+
+TINY = ["--limit", "256", "--val-split", "128", "--test-limit", "128", "--workers", "1"]
+
+
+def test_training_window_shows_epoch_batch_loss_and_time_left(display):
+    root = tk.Tk()
+    window = TrainingWindow(root, [sys.executable, "-c", "import time; time.sleep(30)"])
+    window.show_progress(Progress(1, 5, 43, 430, "0.3121"), now=100.0)
+    window.show_progress(Progress(1, 5, 86, 430, "0.2500"), now=110.0)   # 2% more in 10 s
+    text, value = window.status.cget("text"), float(window.progress["value"])
+    window.stop()
+    root.wait_window(window)
+    root.destroy()
+    assert text == "Epoch 1 of 5, batch 86 of 430, loss 0.2500, about 8:00 left"   # 96% at 2%/10 s
+    assert value == pytest.approx(0.04) and window.stopped
+
+
+def test_training_window_keeps_progress_lines_out_of_its_log_and_wraps_long_lines(display):
+    root = tk.Tk()
+    script = ("print('epoch 1/2 [====>...]  1/3 batches  loss 0.9000  acc 10.00%  ETA 0:02')\n"
+              "print('epoch 1/2  lr 1.00e-03  ' + 'x' * 300)")
+    window = TrainingWindow(root, [sys.executable, "-c", script])
+    wrap = window.output.cget("wrap")
+    root.wait_window(window)
+    root.destroy()
+    assert window.returncode == 0 and wrap == "word"
+    assert list(window.last_lines) == ["epoch 1/2  lr 1.00e-03  " + "x" * 300]
+
+
+def answer(monkeypatch, *answers):
+    """Answer the app's yes/no questions in turn; returns the list of (title, question) asked."""
+    asked, replies = [], list(answers)
+
+    def askyesno(title, question, **kw):
+        asked.append((title, question))
+        return replies.pop(0)
+    monkeypatch.setattr(gui_main.messagebox, "askyesno", askyesno)
+    return asked
+
+
+def test_a_failed_training_gets_a_dialog_that_fits_on_screen(display, tmp_path, monkeypatch,
+                                                             capsys):
+    script = "for i in range(40):\n    print(f'line {i} ' + 'y' * 300)\nraise SystemExit(3)"
+    answer(monkeypatch, True)
+    monkeypatch.setattr(gui_main, "training_command",
+                        lambda path, resume=False: [sys.executable, "-c", script])
+    dialogs = []
+    monkeypatch.setattr(gui_main.messagebox, "showerror", lambda *args, **kw: dialogs.append(args))
+    assert gui_main.main(["--weights", str(tmp_path / "new.npz")]) == 1
+    (title, message), = dialogs
+    assert title == "Training did not finish" and "\n" not in message and len(message) < 260
+    assert message.startswith("Training failed (exit status 3): line 39 yyy")
+    assert "line 30 " in capsys.readouterr().err          # the details go to the terminal
+
+
+def test_stop_keeps_the_checkpoint_and_the_next_launch_offers_to_resume(display, tmp_path,
+                                                                        monkeypatch, capsys):
+    """With the real training command, on a few images: Stop after epoch 1 of 20; then a
+    launch that declines to resume; then one that resumes (up to epoch 2) and opens the app."""
+    weights = tmp_path / "mine.npz"
+
+    def command(path, resume=False):
+        extra = ["--epochs", "2"] if resume else TINY + ["--epochs", "20"]
+        return training_command(path, resume) + extra
+
+    class StopAfterFirstEpoch(TrainingWindow):
+        def _append(self, line):
+            super()._append(line)
+            if line.startswith("epoch 1/20"):
+                self.stop_button.invoke()
+    monkeypatch.setattr(gui_main, "training_command", command)
+    monkeypatch.setattr(gui_main, "TrainingWindow", StopAfterFirstEpoch)
+    dialogs, opened = [], []
+    monkeypatch.setattr(gui_main.messagebox, "showerror", lambda *args, **kw: dialogs.append(args))
+    monkeypatch.setattr(gui_main, "App", lambda root, predictor: (opened.append(predictor),
+                                                                   root.after(50, root.destroy)))
+    asked = answer(monkeypatch, True, False, True)
+
+    assert gui_main.main(["--weights", str(weights)]) == 1
+    ckpt = train_module.checkpoint_path(weights)
+    assert dialogs[0][0] == "Training stopped" and "after epoch 1 of 20" in dialogs[0][1]
+    assert str(ckpt) in dialogs[0][1] and "offers to resume" in dialogs[0][1]
+    assert ckpt.is_file() and not weights.exists()
+
+    assert gui_main.main(["--weights", str(weights)]) == 1            # declines to resume
+    assert asked[1][0] == "Resume training?" and "after epoch 1 of 20" in asked[1][1]
+    assert "--resume" in capsys.readouterr().err and ckpt.is_file()
+
+    assert gui_main.main(["--weights", str(weights)]) == 0            # resumes, then opens
+    assert weights.is_file() and len(opened) == 1
+    assert train_module.read_checkpoint(ckpt)[0]["epochs_done"] == 2
+
+
+def run_app(args, display):
+    env = dict(os.environ, DISPLAY=display)
+    return subprocess.Popen([sys.executable, "-m", "numpy_cnn.gui", *args], env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_window(title):
+    """The X id of the visible window called `title`, once there is one."""
+    done = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", title],
+                          check=True, timeout=30, capture_output=True, text=True)
+    return done.stdout.split()[0]
+
+
+def test_ctrl_c_closes_the_app_at_once_with_one_line(display, model):
+    process = run_app(["--weights", str(WEIGHTS)], display)
+    try:
+        wait_for_window(TITLE)
+        time.sleep(0.3)                      # no event comes from now on: the app sits idle
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=3)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and err == "gui: interrupted (Ctrl-C).\n"
+
+
+def test_ctrl_c_while_training_stops_the_training_too(display, tmp_path):
+    process = run_app(["--weights", str(tmp_path / "new.npz")], display)
+    try:
+        question = wait_for_window("No trained network")
+        subprocess.run(["xdotool", "windowfocus", "--sync", question, "key", "Return"],
+                       check=True, timeout=10, capture_output=True)   # "Yes", the default
+        wait_for_window("Training the network")
+        process.send_signal(signal.SIGINT)   # to the app alone: it interrupts the training itself
+        _, err = process.communicate(timeout=40)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and len(err.splitlines()) == 1
+    assert err.startswith("gui: interrupted (Ctrl-C). The training stopped")

@@ -3,6 +3,8 @@ import pytest
 
 from numpy_cnn import Adam, build_reference_model, softmax_cross_entropy
 from numpy_cnn.gradcheck import numerical_gradient, rel_error
+from numpy_cnn.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
+from numpy_cnn.model import Sequential
 
 # Tolerance for the whole network: 1e-6, ten times looser than for one layer. Eleven layers of
 # float64 rounding add up, and a finite-difference step can move an activation across a ReLU kink
@@ -117,3 +119,39 @@ def test_training_drives_the_loss_down():
     assert np.mean(losses[-4:]) < 0.05
     x_new, y_new = two_class_images(rng, 100)
     assert (model.predict(x_new) == y_new).mean() > 0.95
+
+
+def test_shapes_are_those_the_layers_produce(rng):
+    model = Sequential([Conv2D(3, 4, 3, stride=2, padding=1, name="c", rng=rng),   # (9, 8, 4)
+                        MaxPool2D(2, name="p"), ReLU(name="r"), Flatten(name="f"),   # (64,)
+                        Dense(64, 5, name="d", rng=rng)],
+                       input_shape=(17, 15, 3))
+    x = rng.random((2, 17, 15, 3), dtype=np.float32)
+    produced = [x.shape[1:]]
+    for layer in model.layers:
+        x = layer.forward(x)
+        produced.append(x.shape[1:])
+    assert model.shapes() == produced and model.output_shape == (5,)
+    assert build_reference_model(rng).shapes()[-1] == (10,)
+
+
+def test_shapes_name_the_first_layer_that_does_not_fit(rng):
+    model = Sequential([Flatten(name="f"), Dense(100, 10, name="d", rng=rng)])
+    with pytest.raises(ValueError, match=r"d: expected \(100,\) per example, got \(784,\)"):
+        model.shapes()
+    with pytest.raises(ValueError, match="c: expected"):
+        Sequential([Conv2D(3, 4, 3, name="c", rng=rng)]).shapes()     # 1 channel, not 3
+
+
+@pytest.mark.parametrize("images, problem", [
+    (np.full((2, 28, 28), 255.0, np.float32), "from 0 to 1, these go from 255 to 255"),
+    (np.full((2, 28, 28), -0.5), "from 0 to 1, these go from -0.5"),
+    (np.full((2, 28, 28), np.nan, np.float32), "from 0 to 1"),
+    (np.zeros((2, 28, 28), np.int64), "got int64"),
+], ids=["float 0..255", "negative", "nan", "int64"])
+def test_as_input_refuses_values_outside_0_to_1(images, problem):
+    model = build_reference_model(np.random.default_rng(0))
+    with pytest.raises(ValueError, match=problem):
+        model.as_input(images)
+    assert model.as_input(np.ones((2, 28, 28), np.float32)).max() == 1.0
+    assert model.as_input(np.full((2, 28, 28), 255, np.uint8)).max() == 1.0

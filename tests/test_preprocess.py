@@ -146,6 +146,47 @@ def test_dark_ink_on_transparent_background(vertical_bar):
     assert np.allclose(to_mnist(Image.fromarray(rgba)), to_mnist(vertical_bar), atol=1e-6)
 
 
+@pytest.mark.parametrize("ink_rgb", [(255, 255, 255), (0, 0, 0), (200, 30, 30)],
+                         ids=["white", "black", "red"])
+def test_any_ink_on_a_transparent_background_is_read_by_its_opacity(vertical_bar, ink_rgb):
+    rgba = np.zeros(vertical_bar.shape + (4,), np.uint8)   # transparent everywhere...
+    rgba[:, :, :3] = 255 - np.array(ink_rgb, np.uint8)     # ...whatever colour it hides
+    rgba[vertical_bar > 0] = (*ink_rgb, 255)               # opaque strokes
+    assert np.allclose(to_mnist(Image.fromarray(rgba)), to_mnist(vertical_bar), atol=1e-6)
+
+
+def test_transparent_pixels_on_an_opaque_page_are_paper(vertical_bar):
+    rgba = np.full(vertical_bar.shape + (4,), 255, np.uint8)   # opaque white page
+    rgba[vertical_bar > 0, :3] = 0                             # black strokes
+    rgba[100:120, 20:60, 3] = 0                                # a see-through patch: paper
+    assert np.allclose(to_mnist(Image.fromarray(rgba)), to_mnist(vertical_bar), atol=1e-6)
+
+
+def save_and_open(pixels, path, mode=None):
+    Image.fromarray(pixels, mode).save(path) if mode else Image.fromarray(pixels).save(path)
+    return Image.open(path)
+
+
+def test_16_bit_scan_keeps_its_mid_tones(vertical_bar, tmp_path):
+    scan = np.where(vertical_bar > 0, 10000, 50000).astype(np.uint16)   # grey ink, grey paper
+    image = save_and_open(scan, tmp_path / "scan.png")
+    assert image.mode.startswith("I;16")
+    assert np.allclose(to_mnist(image), to_mnist(vertical_bar), atol=1e-6)
+    assert np.allclose(to_mnist(scan), to_mnist(vertical_bar), atol=1e-6)      # as an array
+
+
+def test_32_bit_integer_grey_is_read(vertical_bar):
+    image = Image.fromarray(np.where(vertical_bar > 0, 10000, 50000).astype(np.int32), "I")
+    assert np.allclose(to_mnist(image), to_mnist(vertical_bar), atol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1.0, 255.0])
+def test_float_tiff_is_read(vertical_bar, tmp_path, scale):
+    image = save_and_open((vertical_bar / 255.0 * scale).astype(np.float32), tmp_path / "f.tif")
+    assert image.mode == "F"
+    assert np.allclose(to_mnist(image), to_mnist(vertical_bar), atol=1e-6)
+
+
 @pytest.mark.parametrize("shape", [(28,), (10, 10, 2), (0, 5)])
 def test_malformed_arrays_are_refused(shape):
     with pytest.raises(ValueError, match="expected"):

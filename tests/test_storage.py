@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from numpy_cnn import WeightsError, build_reference_model, load, save
-from numpy_cnn.layers import Dense
+from numpy_cnn.layers import Conv2D, Dense, Flatten
 from numpy_cnn.model import Sequential
-from numpy_cnn.storage import atomic_savez
+from numpy_cnn.storage import atomic_savez, load_digit_model
 
 
 @pytest.fixture
@@ -133,7 +133,8 @@ def test_nan_weights(saved):
 
 
 def test_other_architecture_is_refused(tmp_path, model):
-    other = Sequential([Dense(784, 10, name="dense", rng=np.random.default_rng(0))],
+    other = Sequential([Flatten(name="flatten"),
+                        Dense(784, 10, name="dense", rng=np.random.default_rng(0))],
                        input_shape=(28, 28, 1))
     save(other, tmp_path / "other.npz")
     load(tmp_path / "other.npz")  # a valid file of its own network...
@@ -157,3 +158,87 @@ def test_atomic_savez_creates_folders(tmp_path):
     atomic_savez(tmp_path / "a" / "b" / "x.npz", {"x": np.arange(3)})
     with np.load(tmp_path / "a" / "b" / "x.npz") as f:
         np.testing.assert_array_equal(f["x"], np.arange(3))
+
+
+# ------------------------------------------------------------------ the network a file describes
+
+def rewrite_meta(path, change):
+    """Let change() edit the file's metadata dict (or return a replacement), write it back."""
+    def edit(arrays):
+        meta = json.loads(str(arrays["__meta__"]))
+        arrays["__meta__"] = np.array(json.dumps(change(meta) or meta))
+    rewrite(path, edit)
+
+
+@pytest.mark.parametrize("meta", ["[1, 2]", '"a string"', "42", "null"])
+def test_metadata_that_is_not_a_json_object(saved, meta):
+    rewrite(saved, lambda arrays: arrays.update({"__meta__": np.array(meta)}))
+    with pytest.raises(WeightsError, match="not a JSON object"):
+        load(saved)
+
+
+@pytest.mark.parametrize("dtype", ["int8", None, "object"])
+def test_unknown_dtype(saved, dtype):
+    rewrite_meta(saved, lambda meta: meta.update(dtype=dtype))
+    with pytest.raises(WeightsError, match="dtype"):
+        load(saved)
+
+
+def test_layers_that_do_not_chain(saved):
+    def break_chain(meta):
+        meta["architecture"]["layers"][7]["in_features"] = 1000    # dense1 after 1,600 values
+    rewrite_meta(saved, break_chain)
+    with pytest.raises(WeightsError, match=r"dense1: expected \(1000,\) per example, got \(1600,\)"):
+        load(saved)
+
+
+def test_a_huge_layer_is_refused_before_anything_is_allocated(saved):
+    def huge(meta):
+        meta["architecture"] = {"input_shape": [28, 28, 1], "layers": [
+            {"type": "Flatten", "name": "flatten"},
+            {"type": "Dense", "name": "dense", "in_features": 200000, "out_features": 200000}]}
+    rewrite_meta(saved, huge)
+    with pytest.raises(WeightsError, match="40,000,200,000 parameters, more than"):
+        load(saved)                 # would need 160 GB if it were built
+
+
+def test_a_huge_input_is_refused(tmp_path):
+    model = Sequential([Conv2D(1, 1, 1, name="c", rng=np.random.default_rng(0))],
+                       input_shape=(1100, 1100, 1))                      # 2 parameters
+    save(model, tmp_path / "big.npz")
+    with pytest.raises(WeightsError, match="numbers per image"):
+        load(tmp_path / "big.npz")
+
+
+@pytest.mark.parametrize("input_shape, classes", [((28, 28, 1), 5), ((32, 32, 3), 10)])
+def test_a_network_that_does_not_read_digits(tmp_path, input_shape, classes):
+    other = Sequential([Flatten(name="f"), Dense(int(np.prod(input_shape)), classes, name="d",
+                                                 rng=np.random.default_rng(0))],
+                       input_shape=input_shape)
+    save(other, tmp_path / "other.npz")
+    assert load(tmp_path / "other.npz").output_shape == (classes,)   # a valid file of its own
+    with pytest.raises(WeightsError, match="reading digits needs 28x28x1 images in and 10 classes"):
+        load_digit_model(tmp_path / "other.npz")
+
+
+def test_the_reference_network_reads_digits(saved):
+    assert load_digit_model(saved).shapes()[-1] == (10,)
+
+
+def test_a_folder_is_not_a_weights_file(tmp_path):
+    with pytest.raises(WeightsError, match="is a folder"):
+        load(tmp_path)
+
+
+def test_a_failed_write_names_the_file_not_its_temporary(model, tmp_path, monkeypatch):
+    def disk_full(file, **arrays):
+        raise OSError(28, "No space left on device", file.name)
+    monkeypatch.setattr(np, "savez", disk_full)
+    with pytest.raises(OSError, match="No space left") as caught:
+        save(model, tmp_path / "w.npz")
+    assert str(tmp_path / "w.npz") in str(caught.value) and ".tmp" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(OSError, match="cannot write") as caught:
+        atomic_savez(tmp_path / "a-file" / "w.npz", {"x": np.zeros(1)})
+    assert ".tmp" not in str(caught.value)

@@ -1,13 +1,17 @@
 """The training command, end to end: it learns, writes everything, resumes bit for bit, is
 reproducible, and stops cleanly on Ctrl-C and on a diverging loss."""
 import functools
+import hashlib
 import io
 import json
+import os
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from numpy_cnn import load, report, train
+from numpy_cnn import load, paths, report, train
 from numpy_cnn import progress as progress_module
 from numpy_cnn.data import load_mnist
 
@@ -29,6 +33,23 @@ def quick(monkeypatch):
     """Make the small runs below quicker: read MNIST once, and skip the JSON and figures."""
     monkeypatch.setattr(train, "load_mnist", functools.lru_cache(load_mnist))
     monkeypatch.setattr(report, "write_run_report", lambda *args: [])
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """A per-user folder of this test's own: its runs/ holds only the runs this test makes."""
+    monkeypatch.setenv(paths.HOME_VARIABLE, str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def fingerprint(folder):
+    """{file name: SHA-256} of every file in folder."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def history(out):
+    """The per-epoch records kept in the checkpoint of the run that writes `out`."""
+    return train.read_checkpoint(train.checkpoint_path(out))[0]["history"]
 
 
 def weights(path):
@@ -93,11 +114,31 @@ def test_interrupted_then_resumed_equals_straight_run(tmp_path, quick, monkeypat
 
 
 def test_resume_with_more_epochs_equals_straight_run(tmp_path, quick):
-    assert train.main(TINY + ["--epochs", "2", "--out", str(tmp_path / "straight.npz")]) == 0
+    options = TINY + ["--lr-decay", "none"]
+    assert train.main(options + ["--epochs", "2", "--out", str(tmp_path / "straight.npz")]) == 0
     out = str(tmp_path / "resumed.npz")
-    assert train.main(TINY + ["--epochs", "1", "--out", out]) == 0
+    assert train.main(options + ["--epochs", "1", "--out", out]) == 0
     assert train.main(["--resume", "--epochs", "2", "--out", out]) == 0
     assert_same_weights(tmp_path / "straight.npz", out)
+
+
+def test_extending_a_finished_cosine_run_keeps_its_final_small_rate(tmp_path, quick):
+    """The cosine is defined over the run's first --epochs: epochs added by --resume --epochs
+    continue at its last rate, they do not jump back up (the old behaviour gave 2.5e-4 here)."""
+    out = str(tmp_path / "m.npz")
+    assert train.main(TINY + ["--epochs", "2", "--lr-decay", "cosine", "--out", out]) == 0
+    assert train.main(["--resume", "--epochs", "4", "--out", out]) == 0
+    rates = [record["lr"] for record in history(out)]
+    assert rates == pytest.approx([1e-3, 5e-4, 5e-4, 5e-4])
+
+
+def test_resuming_a_finished_run_without_more_epochs_says_so(tmp_path, quick, capsys):
+    out = str(tmp_path / "m.npz")
+    assert train.main(TINY + ["--epochs", "1", "--out", out]) == 0
+    capsys.readouterr()
+    assert train.main(["--resume", "--out", out]) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "add --epochs N with N above 1" in err
 
 
 def test_resume_refuses_changed_settings(tmp_path, quick, capsys):
@@ -106,6 +147,19 @@ def test_resume_refuses_changed_settings(tmp_path, quick, capsys):
     with pytest.raises(SystemExit) as exit_info:
         train.main(["--resume", "--lr", "0.01", "--out", out])
     assert exit_info.value.code == 2 and "--lr 0.001" in capsys.readouterr().err
+
+
+def test_resume_a_checkpoint_made_before_a_setting_existed(tmp_path, quick, capsys):
+    """A checkpoint from before --drawn and --outliers resumes with their defaults (none)."""
+    out = tmp_path / "m.npz"
+    assert train.main(TINY + ["--epochs", "1", "--out", str(out)]) == 0
+    state, arrays = train.read_checkpoint(train.checkpoint_path(out))
+    for name in ("drawn", "outliers"):
+        del state["settings"][name]
+    arrays["__state__"] = np.array(json.dumps(state))
+    train.atomic_savez(train.checkpoint_path(out), arrays)
+    assert train.main(["--resume", "--epochs", "2", "--out", str(out)]) == 0
+    assert "Resuming" in capsys.readouterr().out
 
 
 def test_same_seed_same_weights_other_seed_other_weights(tmp_path, quick):
@@ -211,3 +265,135 @@ def test_drawn_digits_join_every_batch_and_accuracy_counts_mnist_only(tmp_path, 
     assert [(n, counted) for n, counted, _ in seen] == [(64 + 32 + 16, 64)] * 4
     extra_labels = np.concatenate([labels for _, _, labels in seen])
     assert np.sum(extra_labels == -1) == 4 * 16 and set(extra_labels) - {-1} <= set(range(10))
+
+
+# ------------------------------------------------------------------ where a run writes
+
+def test_default_run_gets_its_own_folder_and_leaves_the_shipped_weights_alone(
+        tmp_path, home, quick, monkeypatch, capsys):
+    shipped = fingerprint(paths.SHIPPED_WEIGHTS.parent)
+    monkeypatch.chdir(tmp_path)
+    assert train.main(TINY + ["--epochs", "1"]) == 0
+    assert fingerprint(paths.SHIPPED_WEIGHTS.parent) == shipped
+    assert sorted(os.listdir(tmp_path)) == ["home"]          # nothing where the command ran
+    (run,) = (home / "runs").iterdir()
+    assert (run / "mnist_cnn.npz").is_file() and train.checkpoint_path(run / "mnist_cnn.npz").is_file()
+    out = capsys.readouterr().out
+    assert f"Writing to {run}" in out and f"Weights: {run / 'mnist_cnn.npz'}" in out
+
+
+def test_named_runs_and_resume_alone_continues_the_latest(tmp_path, home, quick, monkeypatch,
+                                                         capsys):
+    options = TINY + ["--epochs", "2", "--lr-decay", "none"]
+    assert train.main(options + ["--out", str(tmp_path / "straight.npz")]) == 0
+    assert train.main(TINY + ["--epochs", "1", "--name", "older"]) == 0
+    assert train.main(options[:-2] + ["--epochs", "1", "--lr-decay", "none", "--name", "mine"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit):                   # that name is taken
+        train.main(TINY + ["--name", "mine"])
+    assert "--resume --name mine" in capsys.readouterr().err
+    assert train.main(["--resume", "--epochs", "2"]) == 0    # the most recent run: "mine"
+    assert_same_weights(tmp_path / "straight.npz", home / "runs" / "mine" / "mnist_cnn.npz")
+    assert len(history(home / "runs" / "older" / "mnist_cnn.npz")) == 1
+
+
+@pytest.mark.parametrize("name", ["../elsewhere", "a/b", ".."])
+def test_a_run_name_must_be_a_plain_folder_name(home, name, capsys):
+    with pytest.raises(SystemExit):
+        train.parse_args(["--name", name])
+    assert "plain folder name" in capsys.readouterr().err
+
+
+def test_resume_alone_without_any_run_is_one_line(home, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(["--resume"])
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert exit_info.value.code == 2 and "no run with a checkpoint" in err and str(home) in err
+
+
+def test_out_in_the_shipped_folder_is_refused(tmp_path, quick, monkeypatch, capsys):
+    assert train.SHIPPED_WEIGHTS == paths.SHIPPED_WEIGHTS
+    # A copy stands in for the shipped folder, so that a regression cannot damage the real one.
+    shipped = tmp_path / "package" / "weights"
+    shutil.copytree(paths.SHIPPED_WEIGHTS.parent, shipped)
+    monkeypatch.setattr(train, "SHIPPED_WEIGHTS", shipped / "mnist_cnn.npz")
+    before = fingerprint(shipped)
+    for out in (shipped / "mnist_cnn.npz", shipped / "mnist_cnn", shipped / ".." / "weights" / "x.npz"):
+        with pytest.raises(SystemExit) as exit_info:
+            train.main(TINY + ["--epochs", "1", "--out", str(out)])
+        assert exit_info.value.code == 2 and "--replace-shipped" in capsys.readouterr().err
+    assert fingerprint(shipped) == before
+
+
+def test_replace_shipped_copies_the_finished_run_over_the_shipped_files(tmp_path, home, quick,
+                                                                        monkeypatch):
+    shipped = tmp_path / "package" / "weights" / "mnist_cnn.npz"
+    shipped.parent.mkdir(parents=True)
+    shipped.write_bytes(b"the old weights")
+    monkeypatch.setattr(train, "SHIPPED_WEIGHTS", shipped)
+
+    def write_report(out, *args):          # the JSON only: the figures are tested above
+        json_path = Path(out).with_suffix(".json")
+        json_path.write_text("{}")
+        return [json_path]
+    monkeypatch.setattr(report, "write_run_report", write_report)
+    assert train.main(TINY + ["--epochs", "1", "--replace-shipped"]) == 0
+    (run,) = (home / "runs").iterdir()
+    assert shipped.read_bytes() == (run / "mnist_cnn.npz").read_bytes()
+    assert (shipped.parent / "mnist_cnn.json").read_text() == "{}"
+    assert sorted(os.listdir(shipped.parent)) == ["mnist_cnn.json", "mnist_cnn.npz"]   # no temps
+
+
+@pytest.mark.parametrize("make_bad_out", [
+    lambda tmp: tmp,                                          # a folder
+    lambda tmp: (tmp / "a-file").write_text("x") and tmp / "a-file" / "m.npz",   # under a file
+], ids=["folder", "under-a-file"])
+def test_unwritable_out_is_refused_before_training(tmp_path, make_bad_out, monkeypatch, capsys):
+    monkeypatch.setattr(train, "load_mnist", lambda *args: pytest.fail("training started"))
+    out = make_bad_out(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(TINY + ["--epochs", "1", "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert exit_info.value.code == 2 and str(out) in err and ".tmp" not in err
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="needs a POSIX user for whom permissions apply (root ignores them)")
+def test_read_only_folder_is_refused_before_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(train, "load_mnist", lambda *args: pytest.fail("training started"))
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o555)
+    with pytest.raises(SystemExit):
+        train.main(TINY + ["--epochs", "1", "--out", str(folder / "m.npz")])
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_more_workers_than_cores_are_refused(capsys):
+    with pytest.raises(SystemExit):
+        train.parse_args(["--workers", str((os.cpu_count() or 1) + 1)])
+    assert f"has {os.cpu_count()} cores" in capsys.readouterr().err
+
+
+def test_a_mistyped_data_dir_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        train.parse_args(["--data-dir", str(tmp_path / "dta")])
+    assert "no such folder" in capsys.readouterr().err
+    assert not (tmp_path / "dta").exists()
+
+
+def test_a_huge_loss_is_printed_readably():
+    record = {"epoch": 1, "lr": 1e-3, "train_loss": 1.2345678e30, "train_accuracy": 0.1,
+              "val_loss": None, "val_accuracy": None, "test_loss": 2.5, "test_accuracy": 0.1,
+              "seconds": 1.0}
+    line = progress_module.epoch_line(record, 5)
+    assert "train loss 1.235e+30" in line and "test loss 2.5000" in line and len(line) < 120
+
+
+def test_progress_lines_every_few_seconds_off_a_terminal(monkeypatch):
+    stream = io.StringIO()
+    bar = progress_module.EpochProgress(epoch=1, epochs=2, batches=3, stream=stream, every=0.0)
+    for _ in range(3):
+        bar.update(64, 0.5, 32)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 3 and lines[1].startswith("epoch 1/2 [") and "2/3 batches" in lines[1]
+    assert "loss 0.5000" in lines[1] and "ETA" in lines[1] and "\r" not in stream.getvalue()

@@ -7,6 +7,11 @@ Modules, from the model side to the screen:
 - drawing:   Drawing keeps the strokes and paints them into the PIL image the network reads
 - widgets:   the views of a Prediction: large digit, bars per class, the 28x28 input
 - app:       App, the Tk window wiring canvas, Drawing, Predictor and views together
-- training:  when there are no weights: run the training command and show its output
+- training:  when there are no weights: run the training command and show its progress
+- ctrl_c:    Ctrl-C in the terminal closes the app at once
+- looks:     the controls under the canvas that open the looks inside the network:
+             inside (every layer's output), heatmap ("why this answer" on the canvas),
+             learn + learner (a fresh network trained in a process of its own); panels: their
+             pictures
 - xvfb:      a virtual screen for the tests and the README screenshot
 """

@@ -23,6 +23,7 @@ import tkinter as tk
 from numpy_cnn.preprocess import EmptyImageError
 
 from .drawing import Drawing
+from .looks import Looks
 from .widgets import BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars
 
 TITLE = "numpy-cnn: draw a digit"
@@ -67,7 +68,9 @@ class App:
         self.answer.grid(row=0, column=0, sticky="n")
         self.network_input.grid(row=0, column=1, sticky="n", padx=(12, 0))
         self.bars.grid(row=1, column=0, columnspan=2, pady=(16, 0))
-        self.views = (self.answer, self.bars, self.network_input)
+        self.looks = Looks(self)     # Inside the network, Watch it learn, Why: see gui.looks
+        self.looks.frame.pack(fill="x", pady=(10, 0))
+        self.views = (self.answer, self.bars, self.network_input, self.looks)
         self._bind_keys()
 
     # ------------------------------------------------------------ building the window

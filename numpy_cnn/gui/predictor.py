@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from numpy_cnn.notdigit import is_not_a_digit
-from numpy_cnn.paths import SHIPPED_WEIGHTS
+from numpy_cnn.parallel import single_threaded_blas
+from numpy_cnn.paths import SHIPPED_WEIGHTS, runs_dir
 from numpy_cnn.preprocess import to_mnist
 
 SURE_FROM = 0.60        # below this probability the app says it is unsure
@@ -17,10 +18,19 @@ def find_weights(path=None):
     """Which weights file to load.
 
     Inputs:  path -- the file asked for (--weights), or None for the default.
-    Returns: Path(path) if given, else the shipped weights (numpy_cnn/weights/mnist_cnn.npz,
-             which a checkout may lack before its first training: see numpy_cnn.gui.training).
+    Returns: Path(path) if given; else the shipped weights (numpy_cnn/weights/mnist_cnn.npz);
+             else, for a copy without them, the app's own run, app_weights(), where the app
+             offers to train the network (see numpy_cnn.gui.training).
     """
-    return SHIPPED_WEIGHTS if path is None else Path(path)
+    if path is not None:
+        return Path(path)
+    return SHIPPED_WEIGHTS if SHIPPED_WEIGHTS.is_file() else app_weights()
+
+
+def app_weights():
+    """Where the app trains the network when there are no weights: the run named "app" in the
+    per-user runs folder (numpy_cnn.paths.runs_dir())."""
+    return runs_dir() / "app" / "mnist_cnn.npz"
 
 
 @dataclass(frozen=True)
@@ -68,5 +78,6 @@ class Predictor:
         Raises:  EmptyImageError if there is no ink on the picture.
         """
         network_input = to_mnist(picture)
-        probabilities = self.model.predict_proba(network_input)[0]
+        with single_threaded_blas():    # one image: a second BLAS thread only waits (and, on a
+            probabilities = self.model.predict_proba(network_input)[0]   # busy machine, stalls)
         return Prediction(probabilities, network_input)

@@ -94,16 +94,17 @@ class NetworkInputView(tk.Frame):
         tk.Label(self, text="What the network sees (28x28)", bg=BACKGROUND, fg=DIM_TEXT,
                  font=("Helvetica", 11)).pack()
         # Tk shows the image only while Python holds a reference to it: keep it in self.photo
-        self.photo = ImageTk.PhotoImage("L", (self.size, self.size))
+        self.photo = ImageTk.PhotoImage("RGB", (self.size, self.size))   # RGB: see show_image
         tk.Label(self, image=self.photo, bg="black", borderwidth=0).pack(pady=4)
         self.show_nothing()
 
     def show(self, prediction):
         pixels = (prediction.network_input * 255).round().astype("uint8")
-        self._show_image(Image.fromarray(pixels))
+        self.show_image(Image.fromarray(pixels))
 
     def show_nothing(self):
-        self._show_image(Image.new("L", (28, 28), 0))
+        self.show_image(Image.new("L", (28, 28), 0))
 
-    def _show_image(self, image):
+    def show_image(self, image):
+        """Show a 28x28 PIL image, grey or in colour (the heatmap of gui.looks lies over it)."""
         self.photo.paste(image.resize((self.size, self.size), Image.Resampling.NEAREST))

@@ -26,6 +26,12 @@ class Layer:
     def backward(self, dout):
         raise NotImplementedError
 
+    def output_shape(self, input_shape):
+        """The shape of one example's output for one example's input, e.g. (26, 26, 32) for
+        (28, 28, 1): lets a whole network be checked without running it. This default is for
+        layers that keep the shape (ReLU, Dropout). Raises ValueError if the input does not fit."""
+        return tuple(input_shape)
+
     def config(self):
         """The constructor arguments that rebuild this layer (saved as plain JSON with the weights)."""
         return {"name": self.name}

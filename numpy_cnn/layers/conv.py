@@ -60,12 +60,31 @@ class Conv2D(Layer):
         W = self.params["W"]
         self.grads["W"] = (cols.T @ d).reshape(W.shape)
         self.grads["b"] = np.einsum("mf->f", d)                  # = d.sum(axis=0), 3x faster here
-        if not self.input_grad:
-            return None
+        return self.input_gradient(dout) if self.input_grad else None
+
+    def input_gradient(self, dout):
+        """dout: (N, Ho, Wo, F) -> dx: (N, H, W, C), for the input of the last forward pass.
+
+        Only the input's gradient: self.grads is left as it was. backward() calls it unless the
+        layer was built with input_grad=False; numpy_cnn.insight calls it on such a first layer
+        to ask how each input pixel moved the answer (training never does, so stays as fast).
+        """
+        _, x_shape = self.cache
         n, ho, wo, _ = dout.shape
+        d = dout.reshape(-1, self.filters)                       # (N*Ho*Wo, F)
+        W = self.params["W"]
         # dX = d @ Wm.T, taken one kernel offset (a, b) at a time: (N*Ho*Wo, F) @ (F, C).
         return col2im(lambda a, b: (d @ W[a, b].T).reshape(n, ho, wo, -1), x_shape,
                       *self.kernel_size, self.stride, self.padding)
+
+    def output_shape(self, input_shape):
+        """(H, W, C) -> (Ho, Wo, F); ValueError if C is not in_channels or the kernel does not fit."""
+        if len(input_shape) != 3 or input_shape[2] != self.in_channels:
+            raise ValueError(f"{self.name}: expected (H, W, {self.in_channels}) images, "
+                             f"got {tuple(input_shape)}")
+        (h, w, _), (kh, kw) = input_shape, self.kernel_size
+        return (output_size(h, kh, self.stride, self.padding),
+                output_size(w, kw, self.stride, self.padding), self.filters)
 
     def config(self):
         return {"name": self.name, "in_channels": self.in_channels, "filters": self.filters,

@@ -41,6 +41,13 @@ class Dense(Layer):
         self.grads["b"] = dout.sum(axis=0)
         return dout @ self.params["W"].T
 
+    def output_shape(self, input_shape):
+        """(D,) -> (H,); ValueError for any other input."""
+        if tuple(input_shape) != (self.in_features,):
+            raise ValueError(f"{self.name}: expected ({self.in_features},) per example, "
+                             f"got {tuple(input_shape)}")
+        return (self.out_features,)
+
     def config(self):
         return {"name": self.name, "in_features": self.in_features,
                 "out_features": self.out_features, "init": self.init}

@@ -1,4 +1,6 @@
 """Flatten: the bridge from feature maps to the dense layers."""
+import math
+
 from .base import Layer
 
 
@@ -20,3 +22,7 @@ class Flatten(Layer):
 
     def backward(self, dout):
         return dout.reshape(self.cache)
+
+    def output_shape(self, input_shape):
+        """(d1, d2, ...) -> (d1*d2*...,)"""
+        return (math.prod(input_shape),)

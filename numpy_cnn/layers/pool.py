@@ -61,5 +61,13 @@ class MaxPool2D(Layer):
                 dx_view += dout * wins
         return dx
 
+    def output_shape(self, input_shape):
+        """(H, W, C) -> (Ho, Wo, C); ValueError if the window does not fit."""
+        if len(input_shape) != 3:
+            raise ValueError(f"{self.name}: expected (H, W, C) images, got {tuple(input_shape)}")
+        h, w, c = input_shape
+        return (output_size(h, self.pool_size, self.stride),
+                output_size(w, self.pool_size, self.stride), c)
+
     def config(self):
         return {"name": self.name, "pool_size": self.pool_size, "stride": self.stride}

@@ -1,0 +1,178 @@
+"""The app's looks into the network (gui.looks, gui.inside, gui.learn, gui.heatmap), in the real
+window on a virtual screen, driven by the X pointer and keyboard as in test_gui: the Inside
+window shows exactly what the network computed, a click on a map looks closer, the Why heatmap
+lies over the canvas and the input, and a fresh network learns in the background.
+
+A screen of 1920x1080, so that the new windows open beside the app's, as on a desktop.
+"""
+import numpy as np
+import pytest
+# first: test_gui skips these tests where tkinter is missing (and fails them when $CI is set)
+from test_gui import (SEVEN, WEIGHTS, click, drag, press, require, shown, wait_until,
+                      xdotool)
+
+import tkinter as tk  # noqa: E402
+from PIL import ImageGrab  # noqa: E402
+
+import numpy_cnn  # noqa: E402
+from numpy_cnn import pictures  # noqa: E402
+from numpy_cnn.gui.app import App  # noqa: E402
+from numpy_cnn.gui.predictor import Predictor  # noqa: E402
+from numpy_cnn.gui.xvfb import XvfbError, virtual_display  # noqa: E402
+from numpy_cnn.insight import grad_cam, saliency, strongest_inputs  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def screen():
+    require("Xvfb", "xvfb")
+    require("xdotool", "xdotool")
+    try:
+        with virtual_display(1920, 1080) as name, pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DISPLAY", name)
+            yield name
+    except XvfbError as error:
+        pytest.fail(str(error))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return numpy_cnn.load(WEIGHTS)
+
+
+@pytest.fixture
+def app(screen, model, tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMPY_CNN_HOME", str(tmp_path / "home"))   # where Watch it learn saves
+    root = tk.Tk()
+    app = App(root, Predictor(model))
+    wait_until(root, lambda: root.winfo_viewable())
+    root.focus_force()
+    yield app
+    if app.looks.learn is not None:
+        app.looks.learn.close()
+    root.destroy()
+
+
+def on_screen(widget):
+    """The pixels of a widget as the X server shows them: (H, W, 3) uint8."""
+    widget.update()
+    x, y = widget.winfo_rootx(), widget.winfo_rooty()
+    image = ImageGrab.grab(bbox=(x, y, x + widget.winfo_width(), y + widget.winfo_height()),
+                           xdisplay=None)                       # None: the one in $DISPLAY
+    return np.asarray(image.convert("RGB"))
+
+
+def click_at(app, x, y):
+    xdotool(app.root, "mousemove", x, y, "click", 1)
+
+
+def test_inside_shows_what_every_layer_computed(app, model):
+    press(app, "i")
+    inside = app.looks.inside
+    assert inside is not None and inside.winfo_viewable()
+    assert inside.winfo_rootx() > app.canvas.winfo_rootx() + app.canvas.winfo_width()  # beside
+    drag(app, SEVEN)
+    assert shown(app)[0] == "7"
+    digit = app.looks.prediction.network_input
+    x = model.as_input(digit)
+    for layer in model.layers:                 # the network, layer by layer, run here
+        x = layer.forward(x, training=False)
+        if layer.name in inside.grids:
+            np.testing.assert_array_equal(inside.grids[layer.name].values, x[0])
+        if layer.name == "relu3":
+            np.testing.assert_array_equal(inside.dense.values[0, 0], x[0])
+    np.testing.assert_allclose(inside.trace.probabilities, app.looks.prediction.probabilities,
+                               rtol=1e-5)
+    conv1 = inside.grids["conv1"]
+    assert conv1.heading.cget("text") == "conv1 (Conv2D) \u2192 (26, 26, 32)"
+    assert inside.grids["conv2"].heading.cget("text") == "conv2 (Conv2D) \u2192 (11, 11, 64)"
+    # what the screen shows is the picture of those numbers
+    np.testing.assert_array_equal(on_screen(conv1.picture), conv1.picture.shown)
+    expected = pictures.mosaic(pictures.colour_layer(conv1.values), 8, 2, 3)
+    np.testing.assert_array_equal(conv1.picture.shown[3:-3, 3:-3], expected)
+
+
+def test_clicking_a_map_shows_what_made_it(app, model):
+    inside = app.looks.open_inside()
+    drag(app, SEVEN)
+    conv2 = inside.grids["conv2"]
+    click_at(app, *conv2.centre_of(17))
+    wait_until(app.root, lambda: inside.selected == ("conv2", 17))
+    closer = inside.closer
+    assert closer.heading.cget("text") == "Closer look:\nconv2, map 17 of 64"
+    t = inside.trace
+    channels, totals = strongest_inputs(model.layers[3], t.input_of("conv2"), 17, 4)
+    labels = [row.label.cget("text") for row in closer.rows]
+    assert labels == [f"map {c}: adds {total:+.1f} in all" for c, total in zip(channels, totals)]
+    scales = pictures.sign_scales(t.outputs["conv2"])
+    big = pictures.colour_layer(t.outputs["conv2"][:, :, 17], scales)
+    np.testing.assert_array_equal(closer.map.shown[::13, ::13], big)
+    assert conv2.selected == 17 and (on_screen(closer.map) == closer.map.shown).all()
+
+    click_at(app, *inside.grids["conv1"].centre_of(5))
+    wait_until(app.root, lambda: inside.selected == ("conv1", 5))
+    kernel = model.params["conv1.W"][:, :, :, 5]
+    expected = pictures.colour_signed(kernel[:, :, 0], pictures.scale_of(kernel))
+    np.testing.assert_array_equal(closer.rows[0].kernel.shown[::22, ::22], expected)
+    assert not closer.rows[1].winfo_ismapped()          # conv1 has a single input: the image
+
+
+def test_why_heatmap_over_the_canvas_and_the_input(app, model):
+    inside = app.looks.open_inside()
+    drag(app, SEVEN)
+    assert len(app.canvas.find_all()) == 1              # the stroke alone
+    app.root.focus_force()
+    press(app, "w")
+    assert app.looks.why.get() == "saliency"
+    t = inside.trace
+    heat = saliency(t)
+    np.testing.assert_array_equal(
+        inside.input.shown, pictures.enlarge(pictures.heat_overlay(t.image[:, :, 0], heat), 5))
+    assert len(app.canvas.find_all()) == 2 and app.looks.heatmap.shown[:, :, 3].max() > 0
+    canvas = on_screen(app.canvas).astype(int)
+    assert (canvas[:, :, 0] - canvas[:, :, 1] > 100).any(), "no red on the canvas"
+    press(app, "w")
+    assert app.looks.why.get() == "grad-cam"
+    cam = grad_cam(model, t)[1]
+    np.testing.assert_array_equal(
+        inside.input.shown, pictures.enlarge(pictures.heat_overlay(t.image[:, :, 0], cam), 5))
+    press(app, "w")
+    assert app.looks.why.get() == "off" and len(app.canvas.find_all()) == 1
+    press(app, "Escape")
+    assert app.looks.heatmap.shown is None
+
+
+def test_watch_it_learn_from_the_app(app, tmp_path):
+    drag(app, SEVEN)
+    learn = app.looks.open_learn(limit=64 * 60, every=2, val_size=50)
+    wait_until(app.root, lambda: learn.snapshots >= 3, timeout=60)
+    first = learn.filters.values.copy()
+    pictures_before = learn.filters.picture.shown.copy()
+    wait_until(app.root, lambda: learn.snapshots >= 5, timeout=60)
+    assert not np.array_equal(learn.filters.values, first), "the filters did not change"
+    assert not np.array_equal(learn.filters.picture.shown, pictures_before)
+    assert learn.answer.digit_label.cget("text") != ""        # it reads the drawing
+    assert len(learn.plot.points) == learn.snapshots
+    click(app, learn.pause_button)
+    assert learn.pause_button.cget("text") == "Resume"
+    click(app, learn.stop_button)
+    wait_until(app.root, lambda: learn.saved_to is not None, timeout=60)
+    saved = learn.saved_to
+    assert saved.startswith(str(tmp_path / "home" / "runs"))
+    numpy_cnn.load(saved)
+    assert learn.batches > max(s["batch"] for s in learn.history)       # stopped early
+
+
+def test_why_without_the_inside_window(app):
+    drag(app, SEVEN)
+    view = app.network_input
+
+    def red_in_input():
+        pixels = on_screen(view).astype(int)
+        return bool((pixels[:, :, 0] - pixels[:, :, 2] > 80).any())
+
+    assert not red_in_input()
+    press(app, "w")
+    assert app.looks.inside is None and app.looks.why.get() == "saliency"
+    assert red_in_input() and len(app.canvas.find_all()) == 2
+    app.looks.why.set("off")
+    assert not red_in_input() and len(app.canvas.find_all()) == 1
