@@ -40,6 +40,7 @@ from .evaluate import evaluate
 from .model import build_reference_model
 from .optim import Adam
 from .parallel import DataParallel
+from .reference import OneProcess
 from .progress import EpochProgress, epoch_line, format_duration
 from .storage import WeightsError, atomic_savez, read_npz, save
 
@@ -57,7 +58,7 @@ class TrainingDiverged(RuntimeError):
 def build_parser():
     p = argparse.ArgumentParser(prog="python -m numpy_cnn.train",
                                 description="Train the reference CNN on MNIST, in plain NumPy.",
-                                epilog="The shipped weights: --epochs 30 --augment --lr-decay cosine")
+                                epilog="The shipped weights: --augment --epochs 40 --val-split 0")
     p.add_argument("--epochs", type=int, default=5, metavar="N", help="passes over the training set (default 5)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")
     p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default 1e-3)")
@@ -139,10 +140,16 @@ def load_splits(args):
             "test": (x_test[:args.test_limit], y_test[:args.test_limit])}
 
 
+def make_trainer(model, workers):
+    """What computes each batch's loss and gradients: the plain one-process step
+    (reference.OneProcess) for one worker; DataParallel, the same interface on more processes."""
+    return OneProcess(model) if workers == 1 else DataParallel(model, workers)
+
+
 def train_step(trainer, optimizer, x, y, rng):
-    """One optimizer step on the batch x (N, 28, 28, 1), y (N,), forward and backward spread over
-    the trainer's processes. Returns (loss, number of right answers); a non-finite loss is
-    returned without any update."""
+    """One optimizer step on the batch x (N, 28, 28, 1), y (N,): forward and backward by the
+    trainer (see make_trainer), then the optimizer's step. Plain version: reference.train_step.
+    Returns (loss, number of right answers); a non-finite loss is returned without any update."""
     with np.errstate(over="ignore", invalid="ignore"):   # a blow-up shows in the loss: no warnings
         loss, logits, grads = trainer.loss_and_grads(x, y, rng)
         if np.isfinite(loss):
@@ -224,7 +231,7 @@ def update_best(run, model, val_loss, patience):
 
 def fit(args, model, optimizer, rng, splits, run):
     """Train from run["epochs_done"] to args.epochs, checkpointing after every epoch."""
-    with DataParallel(model, args.workers) as trainer:
+    with make_trainer(model, args.workers) as trainer:
         while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
             fit_epoch(args, trainer, optimizer, rng, splits, run)
     if run["stopped_early"]:
