@@ -1,7 +1,7 @@
 """Train the reference network on MNIST:  python -m numpy_cnn.train [options]  (or numpy-cnn-train)
 
 The recipe of the Keras reference: Adam (learning rate 1e-3), softmax cross-entropy, 5 epochs,
-with one addition: the learning rate follows a cosine from 1e-3 down to near 0 by the last epoch
+with one addition: the learning rate follows a cosine, from 1e-3 down to 9.5e-5 in the fifth epoch
 (--lr-decay). Big steps early learn fast; small steps late settle into a minimum instead of
 rattling around it. Measured, 5 epochs, seed 0: 99.11% of test digits with a constant rate,
 99.23% with the cosine. Each epoch shuffles the training images, takes one optimizer step per batch of 64, then measures
@@ -119,7 +119,7 @@ def parse_args(argv):
 def learning_rate(args, epoch):
     """The learning rate of epoch (0-based): constant, cosine-decayed or step-decayed.
 
-    cosine: lr * (1 + cos(pi * epoch / epochs)) / 2, from lr down to nearly 0 at the last epoch
+    cosine: lr * (1 + cos(pi * epoch / epochs)) / 2, from lr down to lr/10 at the last of 5 epochs
     step:   lr * 0.5 ** (epoch // lr_step)
     """
     if args.lr_decay == "cosine":
