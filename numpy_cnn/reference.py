@@ -5,7 +5,8 @@ over the offsets inside a window instead of over the windows, col2im is fed one 
 time, and the training command splits each batch over processes (parallel.py). Every function here
 computes the same numbers the obvious way, one window at a time, so that you can check it by hand
 on a tiny example. tests/test_reference.py checks that every fast path equals its plain version,
-forward and backward, with stride, padding, overlapping pools and ties.
+forward and backward, with stride, padding, overlapping pools and ties (tests/test_parallel.py
+does it for DataParallel).
 
 | plain version here              | fast version                                      |
 |---------------------------------|---------------------------------------------------|

@@ -7,7 +7,6 @@ from numpy_cnn import Adam, build_reference_model, reference
 from numpy_cnn.gradcheck import numerical_gradient, rel_error
 from numpy_cnn.im2col import col2im, im2col, output_size
 from numpy_cnn.layers import Conv2D, MaxPool2D, ReLU
-from numpy_cnn.parallel import DataParallel
 from numpy_cnn.train import train_step
 
 # (N, H, W, C), F, kernel, stride, padding: non-square images and kernels, stride 2 and 3,
@@ -139,22 +138,6 @@ def test_pooling_before_relu_equals_relu_before_pooling(rng):
     dx_b = relu_first.backward(reference.max_pool_backward(dout, y, 2))
     np.testing.assert_array_equal(out_a, out_b)
     np.testing.assert_array_equal(dx_a, dx_b)
-
-
-def test_data_parallel_equals_one_process():
-    rng = np.random.default_rng(3)
-    model = build_reference_model(rng, dtype=np.float64, p_drop=0.0)
-    x, y = rng.random((7, 28, 28, 1)), rng.integers(0, 10, size=7)
-    with reference.OneProcess(model) as plain:
-        loss, logits, grads = plain.loss_and_grads(x, y, rng)
-        grads = {k: g.copy() for k, g in grads.items()}
-    with DataParallel(model, 2) as fast:
-        fast_loss, fast_logits, fast_grads = fast.loss_and_grads(x, y, rng)
-    assert fast_loss == pytest.approx(loss, rel=1e-12)
-    np.testing.assert_allclose(fast_logits, logits, rtol=1e-12)
-    assert fast_grads.keys() == grads.keys()
-    for k in grads:
-        np.testing.assert_allclose(fast_grads[k], grads[k], rtol=1e-10, atol=1e-14, err_msg=k)
 
 
 def test_one_process_draws_the_dropout_masks_from_the_given_generator():
