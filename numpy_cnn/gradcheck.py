@@ -29,8 +29,12 @@ def rel_error(a, b):
     """Relative error ||a - b|| / (||a|| + ||b||), 0 when both are 0.
 
     Norm-based, so a single tiny entry (where elementwise ratios are noise) cannot dominate.
+    Arrays of different shapes are refused: broadcasting would compare a (1, H) gradient with an
+    (H,) one and call them equal.
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
@@ -66,27 +70,47 @@ def check_layer(layer, x, training=True, rng=None, h=1e-5, forward=None):
     """Relative errors of a layer's dx and of each parameter gradient against numerical ones.
 
     Inputs:
-    - layer: a layer in float64 (float32 rounding would swamp the differences)
-    - x: float64 input
+    - layer: a layer in float64 (float32 rounding would swamp the differences: it is refused)
+    - x: input, converted to float64
     - training: passed to forward
     - rng: numpy.random.Generator for the random upstream gradient dout
     - forward: optional callable x -> out replacing layer.forward(x, training); use it to make a
       random layer deterministic, e.g. by re-seeding its generator before each call
 
     Returns:
-    - dict {"x": error, "W": error, ...}; every value should be < 1e-7
+    - dict {"x": error, "W": error, ...}; every value should be < 1e-7. "x" is left out when
+      backward returns None (a Conv2D built with input_grad=False computes no input gradient).
+
+    Raises ValueError, naming the array, if a parameter is not float64 or a gradient does not
+    have the shape of what it is the gradient of.
     """
+    for name, p in layer.params.items():
+        if p.dtype != np.float64:
+            raise ValueError(
+                f"{layer.name}.{name} is {p.dtype}: check gradients in float64 (build the layer "
+                f"with dtype=np.float64); in {p.dtype}, rounding alone makes a correct gradient "
+                f"look wrong")
     rng = np.random.default_rng(0) if rng is None else rng
     forward = forward or (lambda inp: layer.forward(inp, training))
     x = np.array(x, dtype=np.float64)
     dout = rng.standard_normal(forward(x).shape)   # this forward also fills the cache backward uses
     dx = layer.backward(dout)
-    analytic = {"x": dx, **{k: g.copy() for k, g in layer.grads.items()}}
+    analytic = {k: g.copy() for k, g in layer.grads.items()}
 
     def f():
         return float(np.sum(forward(x) * dout))
 
-    errors = {"x": rel_error(dx, numerical_gradient(f, x, h))}
+    def error(name, gradient, array):
+        if gradient is None:
+            raise ValueError(f"{layer.name}: backward left no gradient for {name}")
+        if gradient.shape != array.shape:
+            raise ValueError(f"{layer.name}: the gradient of {name} has shape {gradient.shape}, "
+                             f"but {name} has shape {array.shape}")
+        return rel_error(gradient, numerical_gradient(f, array, h))
+
+    errors = {}
+    if dx is not None:              # Conv2D(input_grad=False) returns None: no dx to check
+        errors["x"] = error("x", dx, x)
     for name, p in layer.params.items():
-        errors[name] = rel_error(analytic[name], numerical_gradient(f, p, h))
+        errors[name] = error(name, analytic.get(name), p)
     return errors

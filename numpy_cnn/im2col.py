@@ -31,7 +31,7 @@ def pad_hw(x, pad):
 
 
 def im2col(x, kh, kw, stride=1, pad=0):
-    """Gather every kh x kw window of x into the rows of one matrix.
+    """Gather every kh x kw window of x into the rows of one matrix (plain: reference.im2col).
 
     Inputs:
     - x: (N, H, W, C) images
@@ -59,6 +59,7 @@ def im2col(x, kh, kw, stride=1, pad=0):
 
 def col2im(offset_grad, x_shape, kh, kw, stride=1, pad=0):
     """The adjoint of im2col: add the gradient of every window back onto the pixels it covered.
+    Plain version, taking the whole (N*Ho*Wo, kh*kw*C) matrix: reference.col2im.
 
     A pixel covered by several windows receives the sum of their gradients. Instead of scattering
     pixel by pixel (np.add.at), loop over the kh*kw offsets inside the window: for a fixed offset

@@ -185,7 +185,7 @@ def check_sizes(model):
 
 
 def build_reference_model(rng=None, dtype=np.float32, p_drop=0.5):
-    """The reference network of the Keras MNIST example, 225,034 parameters.
+    """The network of the Keras script this project was seeded from, 225,034 parameters.
 
     (N, 28, 28, 1) -> Conv 32@3x3 + ReLU -> (N, 26, 26, 32) -> MaxPool 2 -> (N, 13, 13, 32)
       -> Conv 64@3x3 + ReLU -> (N, 11, 11, 64) -> MaxPool 2 -> (N, 5, 5, 64) -> Flatten -> (N, 1600)

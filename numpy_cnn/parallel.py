@@ -35,7 +35,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .losses import softmax_cross_entropy
+from . import reference
 from .model import from_architecture
 
 # A process reads these when it loads its BLAS: each helper starts with one BLAS thread, or every
@@ -131,10 +131,7 @@ def forward_backward(model, x, y, seeds):
     model.grads. The random layers get generators seeded by `seeds`: the caller decides every mask."""
     for layer, seed in zip(random_layers(model), seeds):
         layer.rng = np.random.default_rng(seed)
-    logits = model.forward(x, training=True)
-    loss, dlogits = softmax_cross_entropy(logits, y)
-    model.backward(dlogits)
-    return loss, logits
+    return reference.forward_backward(model, x, y)
 
 
 def helper(conn, architecture, dtype, params_buffer, grads_buffer):
@@ -216,6 +213,9 @@ class Helper:
 class DataParallel:
     """Forward and backward of one batch on `workers` processes: this one and workers - 1 helpers.
 
+    An accelerator for numpy_cnn.reference.OneProcess, with the same interface (loss_and_grads,
+    close, `with`): the training command uses OneProcess for --workers 1, this for more.
+
     Inputs:
     - model: the Sequential to train; the optimizer updates its parameters in place
     - workers: number of processes (default: one per core)
@@ -252,7 +252,8 @@ class DataParallel:
         self.close()
 
     def loss_and_grads(self, x, y, rng):
-        """One batch: x (N, 28, 28, 1), y (N,) -> (mean loss, logits (N, 10), grads by name)."""
+        """One batch: x (N, 28, 28, 1), y (N,) -> (mean loss, logits (N, 10), grads by name).
+        Plain version, in one process: numpy_cnn.reference.OneProcess.loss_and_grads."""
         n = len(y)
         seeds = [[rng.integers(2 ** 63) for _ in random_layers(self.model)]
                  for _ in range(self.workers)]

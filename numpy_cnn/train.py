@@ -1,7 +1,7 @@
 """Train the reference network on MNIST:  numpy-cnn train [options]  (or python -m numpy_cnn.train)
 
 The recipe of the Keras reference: Adam (learning rate 1e-3), softmax cross-entropy, 5 epochs,
-with one addition: the learning rate follows a cosine from 1e-3 down to near 0 by the last epoch
+with one addition: the learning rate follows a cosine, from 1e-3 down to 9.5e-5 in the fifth epoch
 (--lr-decay). Big steps early learn fast; small steps late settle into a minimum instead of
 rattling around it. Measured, 5 epochs, seed 0: 99.11% of test digits with a constant rate,
 99.23% with the cosine. Each epoch shuffles the training images, takes one optimizer step per batch of 64, then measures
@@ -62,6 +62,7 @@ from .model import build_reference_model
 from .optim import Adam
 from .parallel import DataParallel
 from .paths import SHIPPED_WEIGHTS, runs_dir
+from .reference import OneProcess
 from .progress import EpochProgress, epoch_line, format_duration
 from .storage import WeightsError, atomic_savez, read_npz, save
 
@@ -255,7 +256,7 @@ def learning_rate(args, epoch, schedule_epochs=None):
     schedule_epochs: the length T of the run's schedule, the --epochs it started with
     (default: args.epochs). A run extended by --resume --epochs beyond T keeps its last rate.
 
-    cosine: lr * (1 + cos(pi * min(epoch, T - 1) / T)) / 2, from lr down to nearly 0 at epoch T-1
+    cosine: lr * (1 + cos(pi * min(epoch, T - 1) / T)) / 2, from lr down to lr/10 at the last of 5 epochs
     step:   lr * 0.5 ** (epoch // lr_step)
     """
     if args.lr_decay == "cosine":
@@ -303,10 +304,17 @@ def make_extras(args, train_size):
     return extras
 
 
+def make_trainer(model, workers):
+    """What computes each batch's loss and gradients: the plain one-process step
+    (reference.OneProcess) for one worker; DataParallel, the same interface on more processes."""
+    return OneProcess(model) if workers == 1 else DataParallel(model, workers)
+
+
 def train_step(trainer, optimizer, x, y, rng, counted=None):
-    """One optimizer step on the batch x (N, 28, 28, 1), y (N,), forward and backward spread over
-    the trainer's processes. Returns (loss, number of right answers among the first `counted`
-    images, default all); a non-finite loss is returned without any update."""
+    """One optimizer step on the batch x (N, 28, 28, 1), y (N,): forward and backward by the
+    trainer (see make_trainer), then the optimizer's step. Plain version: reference.train_step.
+    Returns (loss, number of right answers among the first `counted` images, default all); a
+    non-finite loss is returned without any update."""
     with np.errstate(over="ignore", invalid="ignore"):   # a blow-up shows in the loss: no warnings
         loss, logits, grads = trainer.loss_and_grads(x, y, rng)
         if np.isfinite(loss):
@@ -393,7 +401,7 @@ def update_best(run, model, val_loss, patience):
 
 def fit(args, model, optimizer, rng, splits, run, extras=()):
     """Train from run["epochs_done"] to args.epochs, checkpointing after every epoch."""
-    with DataParallel(model, args.workers) as trainer:
+    with make_trainer(model, args.workers) as trainer:
         while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
             fit_epoch(args, trainer, optimizer, rng, splits, run, extras)
     if run["stopped_early"]:

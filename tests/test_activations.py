@@ -29,3 +29,13 @@ def test_flatten_gradients_and_layout(rng):
     assert out.shape == (2, 60)
     np.testing.assert_array_equal(out[1, :5], x[1, 0, 0, :])   # NHWC: a pixel's channels together
     assert_grads_match(check_layer(layer, x, rng=rng))
+
+
+def test_relu_passes_no_gradient_where_its_input_is_exactly_zero():
+    """At 0 the kink has no derivative; the layer takes 0 (finite differences cannot tell, as
+    they straddle the kink, so this is checked by hand). Exact zeros do occur: the biases start
+    at 0, so a new conv layer's output over blank background is exactly 0."""
+    layer = ReLU()
+    layer.forward(np.array([[-1.0, 0.0, 2.0, 0.0]]))
+    np.testing.assert_array_equal(layer.backward(np.array([[5.0, 6.0, 7.0, 8.0]])),
+                                  [[0.0, 0.0, 7.0, 0.0]])

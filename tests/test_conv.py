@@ -14,32 +14,6 @@ CASES = [
 ]
 
 
-def naive_conv(x, W, b, stride, pad):
-    """The definition, one output number at a time."""
-    n, h, w, c = x.shape
-    kh, kw, _, f = W.shape
-    xp = np.pad(x, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
-    ho, wo = (h + 2 * pad - kh) // stride + 1, (w + 2 * pad - kw) // stride + 1
-    out = np.zeros((n, ho, wo, f))
-    for i_n in range(n):
-        for i in range(ho):
-            for j in range(wo):
-                for i_f in range(f):
-                    window = xp[i_n, i * stride:i * stride + kh, j * stride:j * stride + kw, :]
-                    out[i_n, i, j, i_f] = np.sum(window * W[..., i_f]) + b[i_f]
-    return out
-
-
-@pytest.mark.parametrize("shape,filters,k,stride,pad", CASES)
-def test_forward_matches_naive_loop(rng, shape, filters, k, stride, pad):
-    layer = Conv2D(shape[3], filters, k, stride=stride, padding=pad, rng=rng, dtype=np.float64)
-    layer.params["b"][:] = rng.standard_normal(filters)
-    x = rng.standard_normal(shape)
-    out = layer.forward(x)
-    np.testing.assert_allclose(out, naive_conv(x, layer.params["W"], layer.params["b"], stride, pad),
-                               rtol=1e-12, atol=1e-12)
-
-
 @pytest.mark.parametrize("shape,filters,k,stride,pad", CASES)
 def test_gradients(rng, shape, filters, k, stride, pad):
     layer = Conv2D(shape[3], filters, k, stride=stride, padding=pad, rng=rng, dtype=np.float64)

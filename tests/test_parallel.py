@@ -3,17 +3,16 @@ import pytest
 
 from numpy_cnn import build_reference_model, softmax_cross_entropy
 from numpy_cnn.parallel import DataParallel
+from numpy_cnn.reference import OneProcess
 
 
 @pytest.mark.parametrize("workers,n", [(2, 10), (3, 7), (1, 4), (3, 2)])
-def test_same_loss_and_gradients_as_one_model(workers, n):
+def test_same_loss_and_gradients_as_the_plain_one_process_step(workers, n):
     rng = np.random.default_rng(3)
     model = build_reference_model(rng, dtype=np.float64, p_drop=0.0)
     x, y = rng.random((n, 28, 28, 1)), rng.integers(0, 10, size=n)
-    logits = model.forward(x, training=True)
-    loss, dlogits = softmax_cross_entropy(logits, y)
-    model.backward(dlogits)
-    expected = {k: g.copy() for k, g in model.grads.items()}
+    loss, logits, grads = OneProcess(model).loss_and_grads(x, y, rng)
+    expected = {k: g.copy() for k, g in grads.items()}
 
     with DataParallel(model, workers) as trainer:
         par_loss, par_logits, grads = trainer.loss_and_grads(x, y, rng)

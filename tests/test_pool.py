@@ -14,23 +14,6 @@ def distinct_values(rng, shape):
     return rng.permutation(np.prod(shape)).reshape(shape) * 0.1
 
 
-def naive_max_pool(x, p, s):
-    n, h, w, c = x.shape
-    ho, wo = (h - p) // s + 1, (w - p) // s + 1
-    out = np.zeros((n, ho, wo, c))
-    for i in range(ho):
-        for j in range(wo):
-            out[:, i, j, :] = x[:, i * s:i * s + p, j * s:j * s + p, :].max(axis=(1, 2))
-    return out
-
-
-@pytest.mark.parametrize("shape,pool,stride", CASES)
-def test_forward_matches_naive_loop(rng, shape, pool, stride):
-    x = rng.standard_normal(shape)
-    out = MaxPool2D(pool, stride).forward(x)
-    np.testing.assert_array_equal(out, naive_max_pool(x, pool, stride or pool))
-
-
 @pytest.mark.parametrize("shape,pool,stride", CASES)
 def test_gradients(rng, shape, pool, stride):
     assert_grads_match(check_layer(MaxPool2D(pool, stride), distinct_values(rng, shape), rng=rng))

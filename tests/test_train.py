@@ -14,6 +14,9 @@ import pytest
 from numpy_cnn import load, paths, report, train
 from numpy_cnn import progress as progress_module
 from numpy_cnn.data import load_mnist
+from numpy_cnn.model import build_reference_model
+from numpy_cnn.parallel import DataParallel
+from numpy_cnn.reference import OneProcess
 
 FIGURES = ("curves", "confusion", "mistakes", "filters", "features")
 TINY = ["--limit", "256", "--val-split", "128", "--test-limit", "128"]
@@ -169,6 +172,22 @@ def test_same_seed_same_weights_other_seed_other_weights(tmp_path, quick):
     assert_same_weights(tmp_path / "a.npz", tmp_path / "b.npz")
     with pytest.raises(AssertionError):
         assert_same_weights(tmp_path / "a.npz", tmp_path / "c.npz")
+
+
+def test_one_worker_trains_with_the_plain_step_and_starts_no_process(tmp_path, quick, monkeypatch):
+    """--workers 1 uses reference.OneProcess; DataParallel only for more workers."""
+    def no_data_parallel(*args):
+        raise AssertionError("DataParallel started for --workers 1")
+    with monkeypatch.context() as patch:
+        patch.setattr(train, "DataParallel", no_data_parallel)
+        for name in ("a", "b"):
+            assert train.main(TINY + ["--epochs", "1", "--workers", "1",
+                                      "--out", str(tmp_path / f"{name}.npz")]) == 0
+    assert_same_weights(tmp_path / "a.npz", tmp_path / "b.npz")    # reproducible too
+    model = build_reference_model(np.random.default_rng(0))
+    assert isinstance(train.make_trainer(model, 1), OneProcess)
+    with train.make_trainer(model, 2) as trainer:
+        assert isinstance(trainer, DataParallel) and len(trainer.helpers) == 1
 
 
 def test_diverging_loss_stops_with_a_clear_error_and_saves_nothing(tmp_path, quick, capsys):

@@ -39,6 +39,7 @@ class Conv2D(Layer):
         self.params["b"] = np.zeros(filters, dtype=dtype)
 
     def forward(self, x, training=False):
+        """x (N, H, W, C) -> out (N, Ho, Wo, F). Plain version: reference.conv_forward."""
         n, h, w, c = x.shape
         if c != self.in_channels:
             raise ValueError(f"{self.name}: expected {self.in_channels} input channels, got {c}")
@@ -55,6 +56,8 @@ class Conv2D(Layer):
         return out.reshape(n, ho, wo, self.filters)
 
     def backward(self, dout):
+        """dout (N, Ho, Wo, F) -> dx (N, H, W, C) (None if not input_grad); fills grads "W", "b".
+        Plain version: reference.conv_backward."""
         cols, x_shape = self.cache
         d = dout.reshape(-1, self.filters)                       # (N*Ho*Wo, F)
         W = self.params["W"]

@@ -36,6 +36,7 @@ class MaxPool2D(Layer):
                 yield x[:, a:a + s * (ho - 1) + 1:s, b:b + s * (wo - 1) + 1:s, :]
 
     def forward(self, x, training=False):
+        """x (N, H, W, C) -> out (N, Ho, Wo, C). Plain version: reference.max_pool_forward."""
         n, h, w, c = x.shape
         ho = output_size(h, self.pool_size, self.stride)
         wo = output_size(w, self.pool_size, self.stride)
@@ -47,6 +48,7 @@ class MaxPool2D(Layer):
         return out
 
     def backward(self, dout):
+        """dout (N, Ho, Wo, C) -> dx (N, H, W, C). Plain version: reference.max_pool_backward."""
         x, out = self.cache
         _, ho, wo, _ = out.shape
         dx = np.zeros(x.shape, dtype=dout.dtype)
