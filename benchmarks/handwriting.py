@@ -56,8 +56,9 @@ QUICK_SIZES = {"mnist": 1000, "canvas": 500, "pendigits": 1000, "styles": 360, "
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "numpy-cnn-handwriting"
 SET_NAMES = {"mnist": "MNIST test", "canvas": "MNIST on the canvas", "pendigits": "pendigits",
              "styles": "styles", "non_digits": "not digits"}
-# (set, figure, comparison, target): the issue's targets
-TARGETS = [("mnist", "accuracy", ">=", 0.996), ("mnist", "flagged", "<=", 0.01),
+# (set, figure, comparison, target): the issue's targets. MNIST test's is the usual figure, the
+# most likely digit ("argmax"; 99.54% for the first shipped weights), its flags counted apart.
+TARGETS = [("mnist", "argmax", ">=", 0.996), ("mnist", "flagged", "<=", 0.01),
            ("canvas", "flagged", "<=", 0.01), ("pendigits", "accuracy", ">=", 0.90),
            ("styles", "accuracy", ">=", 0.97), ("non_digits", "flagged", ">=", 0.80)]
 
@@ -258,7 +259,7 @@ def one_line(result):
     """The measured targets on one line, e.g. for a training log:
     "MNIST test 99.53% | ... | not digits flagged 1.56% (1/6 targets met)"."""
     measured = [t for t in result["targets"] if t["met"] is not None]
-    parts = [f"{SET_NAMES[t['set']]}{'' if t['figure'] == 'accuracy' else ' flagged'} "
+    parts = [f"{SET_NAMES[t['set']]}{' flagged' if t['figure'] == 'flagged' else ''} "
              f"{percent(t['value'])}" for t in measured]
     met = sum(t["met"] for t in measured)
     return " | ".join(parts) + f" ({met}/{len(result['targets'])} targets met)"
@@ -292,6 +293,29 @@ def format_report(result, weights):
     return "\n".join(lines)
 
 
+SWEEP = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def sweep(model, quick=False, pendigits_dir=None, cache_dir=None, thresholds=SWEEP):
+    """The trade-off of the "not a digit" line: for each threshold on the top probability, the
+    share of MNIST *training* digits flagged (what numpy_cnn.notdigit's threshold is chosen on:
+    no test set chooses anything) beside every target figure. Returns printable lines."""
+    x_train = load_mnist()[0]
+    top = model.predict_proba(x_train).max(axis=1)
+    lines = ["threshold  MNIST train flagged  " + "  ".join(
+        f"{SET_NAMES[key]}{' flagged' if figure == 'flagged' else ''}"
+        for key, figure, _, _ in TARGETS)]
+    for threshold in thresholds:
+        result = measure(model, quick, pendigits_dir, cache_dir,
+                         flag=lambda p: notdigit.is_not_a_digit(p, threshold))
+        cells = [f"{threshold:>9.2f}", f"{(top < threshold).mean():>19.2%}"]
+        for t in result["targets"]:
+            width = len(SET_NAMES[t["set"]]) + (8 if t["figure"] == "flagged" else 0)
+            cells.append(f"{percent(t['value']):>{width}}")
+        lines.append("  ".join(cells))
+    return lines
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Accuracy on handwriting from outside MNIST, and 'not a digit' flags.")
@@ -301,6 +325,8 @@ def main(argv=None):
                         help=f"the pendigits folder (default: {sets.default_pendigits_dir()})")
     parser.add_argument("--quick", action="store_true",
                         help="a fixed subset of each set, for a check in seconds")
+    parser.add_argument("--sweep", action="store_true",
+                        help="also show every figure for other 'not a digit' thresholds")
     parser.add_argument("--cache", nargs="?", const=DEFAULT_CACHE, default=None, metavar="DIR",
                         help=f"keep the rendered inputs as .npz in DIR (default {DEFAULT_CACHE})")
     args = parser.parse_args(argv)
@@ -311,6 +337,9 @@ def main(argv=None):
         return 1
     result = measure(model, args.quick, args.pendigits, args.cache)
     print(format_report(result, args.weights))
+    if args.sweep:
+        print("", f"'not a digit' thresholds (now {notdigit.NOT_A_DIGIT_BELOW})",
+              *sweep(model, args.quick, args.pendigits, args.cache), sep="\n")
     return 0
 
 

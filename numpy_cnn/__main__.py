@@ -17,6 +17,11 @@ numpy_cnn.preprocess.to_mnist, which makes it look like an MNIST digit; the netw
     $ numpy-cnn predict seven.png
     seven.png: 7 (99.8%)   top 3: 7 99.8%, 2 0.1%, 1 0.0%
 
+A drawing that does not look like a digit (a plus sign, a smiley, a scribble: see
+numpy_cnn.notdigit) is named as such, with the digits it resembles most:
+
+    plus.png: not a digit   top 3: 4 31.0%, 1 12.2%, 7 9.9%
+
 A file that cannot be read, or holds no digit, gets a one-line error; the exit code is then 1.
 """
 import argparse
@@ -28,6 +33,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
+from .notdigit import is_not_a_digit
 from .preprocess import EmptyImageError, to_mnist
 from .storage import WeightsError, load_digit_model
 
@@ -102,7 +108,8 @@ def format_prediction(name, probabilities, top=3):
     order = np.argsort(-probabilities, kind="stable")[:top]
     best = order[0]
     ranking = ", ".join(f"{d} {probabilities[d]:.1%}" for d in order)
-    return f"{name}: {best} ({probabilities[best]:.1%})   top {len(order)}: {ranking}"
+    answer = "not a digit" if is_not_a_digit(probabilities) else f"{best} ({probabilities[best]:.1%})"
+    return f"{name}: {answer}   top {len(order)}: {ranking}"
 
 
 def predict(args):

@@ -1,11 +1,12 @@
-"""Data augmentation: small random changes that make a batch of digits look freshly written.
+"""Data augmentation: random changes that make a batch of MNIST digits look freshly written by
+someone else.
 
-A digit drawn with a mouse in the app is never quite an MNIST digit: it may lean a little, be a
-little bigger or smaller, sit a pixel or two off centre, and have thicker or thinner strokes.
-Showing the network such variations while it trains teaches it that they do not change the digit.
-
-Every change is drawn independently for each image, and the whole batch is transformed at once
-(no Python loop over images):
+The network learns MNIST, written by about 500 American writers with a pen; the app is used by
+anyone, with a mouse. People lean their digits (slant), write them narrower or wider, rotate
+them a little, write with thicker or thinner strokes, and no two people bend a stroke the same
+way. Showing the network such variations while it trains teaches it that they do not change the
+digit. Each change below is drawn independently for each image, and the whole batch is
+transformed at once (no Python loop over images):
 
 1. Stroke thickness. A 3x3 maximum filter (dilation) thickens strokes by about a pixel on each
    side, a 3x3 minimum filter (erosion) thins them. A random fraction of the images is blended
@@ -14,15 +15,26 @@ Every change is drawn independently for each image, and the whole batch is trans
    the median training digit): thinning goes at most half-way (t <= MAX_THIN), thickening all
    the way (a full dilation about doubles the ink, like a thick marker).
 
-2. Rotation, scale and shift: one affine warp per image, done by inverse mapping. For every pixel
-   p of the output we ask where it comes from in the input,
+2. One geometric warp per image, done by inverse mapping. The forward map of a pixel offset
+   d = p - c from the image centre c, as (row, column) vectors, is
 
-       source = c + (1 / s) * R(-angle) @ (p - c - shift)        (c: the image centre)
+       A = s * R(angle) @ K(shear) @ diag(1/sqrt(aspect), sqrt(aspect))        p_out = c + A @ (p - c) + shift
 
-   and read the input there by bilinear interpolation: the weighted mean of the 4 pixels around
-   the (fractional) source position. Source positions outside the image read background (0).
-   The source coordinates of all images are computed in one go, and the 4 neighbours of every
-   pixel of every image are gathered with one fancy-indexing expression each.
+   with R the rotation, K = [[1, 0], [-shear, 1]] the slant (rows further up move right for a
+   positive shear: the way right-handed writers lean), and aspect the width relative to the
+   height (the area is kept: a narrower digit is also a taller one). For every pixel of the output we ask where it comes from in the input,
+
+       source = c + A^-1 @ (p - c - shift) + e(p)
+
+   where e is an optional elastic displacement (below), and read the input there by bilinear
+   interpolation: the weighted mean of the 4 pixels around the (fractional) source position.
+   Source positions outside the image read background (0).
+
+3. Elastic distortion (Simard, Steinkraus & Platt, 2003): every pixel gets its own small
+   displacement e(p), a field of uniform noise smoothed by a Gaussian of width ELASTIC_SIGMA
+   pixels, so that nearby pixels move together: strokes bend and wobble the way different
+   hands draw them, while the digit stays the same digit. The smoothing is two matrix products,
+   G @ noise @ G.T, with G the (28, 28) matrix of the 1-D Gaussian filter.
 
 Randomness comes only from the numpy Generator passed in, so a seeded generator gives the same
 batches every time.
@@ -31,23 +43,35 @@ import numpy as np
 
 MAX_ROTATION_DEGREES = 12.0
 SCALE_RANGE = (0.85, 1.15)
+MAX_SHEAR = 0.3            # slant: rows 10 px apart shift by up to 3 px against each other
+ASPECT_RANGE = (0.7, 1.3)  # width relative to height
 MAX_SHIFT_PIXELS = 2.5
 THICKNESS_FRACTION = 0.5   # share of the images whose strokes get thicker or thinner
 MAX_THICKEN = 1.0          # blend weights toward the dilated / eroded image (see above)
 MAX_THIN = 0.5
+ELASTIC_FRACTION = 0.5     # share of the images that are elastically distorted
+MAX_ELASTIC_PIXELS = 1.5   # their displacements have a standard deviation of up to this
+ELASTIC_SIGMA = 4.0        # width of the smoothing Gaussian, in pixels
 
 
 def augment_batch(images, rng, max_rotation=MAX_ROTATION_DEGREES, scale_range=SCALE_RANGE,
-                  max_shift=MAX_SHIFT_PIXELS, thickness_fraction=THICKNESS_FRACTION):
-    """Randomly change the stroke thickness, then rotate, scale and shift every image.
+                  max_shear=MAX_SHEAR, aspect_range=ASPECT_RANGE, max_shift=MAX_SHIFT_PIXELS,
+                  thickness_fraction=THICKNESS_FRACTION, elastic_fraction=ELASTIC_FRACTION,
+                  max_elastic=MAX_ELASTIC_PIXELS):
+    """Randomly change the stroke thickness, then slant, stretch, rotate, scale, shift and
+    elastically distort every image.
 
     Inputs:
     - images: float array (N, H, W) or (N, H, W, 1), values in [0, 1], ink bright on a 0 background
     - rng: numpy.random.Generator, the only source of randomness
     - max_rotation: rotation angles are uniform in +-max_rotation degrees
     - scale_range: (low, high) of the uniform zoom factor (> 1 makes the digit bigger)
+    - max_shear: slants are uniform in +-max_shear (see the module docstring)
+    - aspect_range: (low, high) of the width/height factor, uniform in its logarithm
     - max_shift: shifts are uniform in +-max_shift pixels, along each axis
     - thickness_fraction: fraction of the images whose strokes are dilated or eroded
+    - elastic_fraction: fraction of the images distorted elastically, with a displacement of
+      standard deviation uniform in [0, max_elastic] pixels
 
     Returns: a new float32 array of the same shape, values in [0, 1].
     """
@@ -55,11 +79,15 @@ def augment_batch(images, rng, max_rotation=MAX_ROTATION_DEGREES, scale_range=SC
     plain = images.reshape(images.shape[:3])          # (N, H, W): one channel, no copy
     n = len(plain)
     thickness = random_thickness(n, rng, thickness_fraction)
-    angles = np.deg2rad(rng.uniform(-max_rotation, max_rotation, n))
-    scales = rng.uniform(*scale_range, n)
+    matrices = warp_matrices(np.deg2rad(rng.uniform(-max_rotation, max_rotation, n)),
+                             rng.uniform(*scale_range, n),
+                             rng.uniform(-max_shear, max_shear, n),
+                             np.exp(rng.uniform(*np.log(aspect_range), n)))
     shifts = rng.uniform(-max_shift, max_shift, (n, 2))
+    strength = np.where(rng.random(n) < elastic_fraction, rng.uniform(0, max_elastic, n), 0.0)
+    displacement = elastic_displacement(plain.shape, strength, rng)
     out = change_thickness(plain, thickness)
-    out = affine_warp(out, angles, scales, shifts)
+    out = warp(out, matrices, shifts, displacement)
     return out.reshape(images.shape)
 
 
@@ -104,12 +132,61 @@ def change_thickness(images, thickness):
     return out
 
 
-def source_coordinates(shape, angles, scales, shifts):
-    """Where each output pixel of each image is read from, for the affine warps of augment_batch.
+def warp_matrices(angles, scales, shears=None, aspects=None):
+    """The forward matrices A = s R(angle) K(shear) diag(1/sqrt(aspect), sqrt(aspect)) of the
+    module docstring.
+
+    Inputs:  angles (radians), scales, shears, aspects -- (N,) each (shears default 0, aspects 1).
+    Returns: (N, 2, 2) float64, acting on (row, column) offsets from the image centre.
+    """
+    shears = np.zeros_like(angles) if shears is None else shears
+    aspects = np.ones_like(angles) if aspects is None else aspects
+    cos, sin = np.cos(angles), np.sin(angles)
+    # Rows and columns grow downward and rightward, so R turns counter-clockwise on screen.
+    rotation = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
+    slant = np.stack([np.stack([np.ones_like(shears), np.zeros_like(shears)], -1),
+                      np.stack([-shears, np.ones_like(shears)], -1)], -2)
+    root = np.sqrt(aspects)
+    stretch = np.stack([np.stack([1 / root, np.zeros_like(root)], -1),
+                        np.stack([np.zeros_like(root), root], -1)], -2)
+    return scales[:, None, None] * rotation @ slant @ stretch
+
+
+def elastic_displacement(shape, strength, rng, sigma=ELASTIC_SIGMA):
+    """Smooth random displacement fields, one per image (Simard et al., 2003).
+
+    Inputs:  shape -- (N, H, W); strength -- (N,) standard deviation of each field, in pixels
+             (0: no displacement); rng -- Generator.
+    Returns: (N, 2, H, W) float32 displacements (rows, columns), or None if every strength is 0.
+
+    Notes: noise uniform in [-1, 1] is smoothed by a Gaussian of width sigma along each axis,
+    G @ noise @ G.T with G[i, j] proportional to exp(-(i - j)^2 / (2 sigma^2)) (rows summing
+    to 1), then scaled so that each field's standard deviation is its strength.
+    """
+    n, h, w = shape
+    chosen = np.flatnonzero(strength > 0)
+    if len(chosen) == 0:
+        return None
+    def gaussian_matrix(size):
+        offsets = np.arange(size)[:, None] - np.arange(size)[None, :]
+        g = np.exp(-offsets ** 2 / (2 * sigma ** 2))
+        return (g / g.sum(axis=1, keepdims=True)).astype(np.float32)
+    rows, cols = gaussian_matrix(h), gaussian_matrix(w)
+    noise = rng.uniform(-1, 1, (len(chosen), 2, h, w)).astype(np.float32)
+    field = rows @ noise @ cols.T
+    field *= (strength[chosen] / field.std(axis=(1, 2, 3)))[:, None, None, None]
+    out = np.zeros((n, 2, h, w), np.float32)
+    out[chosen] = field
+    return out
+
+
+def source_coordinates(shape, matrices, shifts, displacement=None):
+    """Where each output pixel of each image is read from, for the warps of augment_batch.
 
     Inputs:
     - shape: (N, H, W)
-    - angles: (N,) rotations in radians; scales: (N,) zoom factors; shifts: (N, 2) in pixels (dy, dx)
+    - matrices: (N, 2, 2) forward matrices A (see warp_matrices); shifts: (N, 2) in pixels (dy, dx)
+    - displacement: None or (N, 2, H, W) elastic displacements (rows, columns) added at the end
 
     Returns: src_y, src_x -- two (N, H, W) float32 arrays of (fractional) input coordinates.
     """
@@ -119,11 +196,13 @@ def source_coordinates(shape, angles, scales, shifts):
     # Output pixel relative to the (shifted) centre, one (N, H, W) array per axis.
     dy = grid_y - cy - shifts[:, 0, None, None].astype(np.float32)
     dx = grid_x - cx - shifts[:, 1, None, None].astype(np.float32)
-    # Undo the zoom and the rotation: multiply by (1/s) * R(-angle).
-    cos = (np.cos(angles) / scales).astype(np.float32)[:, None, None]
-    sin = (np.sin(angles) / scales).astype(np.float32)[:, None, None]
-    src_y = cy + cos * dy - sin * dx
-    src_x = cx + sin * dy + cos * dx
+    # Undo the warp: multiply by A^-1, written out for 2x2 matrices.
+    inverse = np.linalg.inv(matrices).astype(np.float32)
+    src_y = cy + inverse[:, 0, 0, None, None] * dy + inverse[:, 0, 1, None, None] * dx
+    src_x = cx + inverse[:, 1, 0, None, None] * dy + inverse[:, 1, 1, None, None] * dx
+    if displacement is not None:
+        src_y += displacement[:, 0]
+        src_x += displacement[:, 1]
     return src_y, src_x
 
 
@@ -154,11 +233,22 @@ def bilinear_sample(images, src_y, src_x):
     return ((1 - fy) * top + fy * bottom).astype(np.float32)
 
 
+def warp(images, matrices, shifts, displacement=None):
+    """Warp every image of a batch by its matrix, shift and displacement (module docstring, 2-3).
+
+    Inputs:  images -- (N, H, W); matrices -- (N, 2, 2); shifts -- (N, 2) (dy, dx);
+             displacement -- None or (N, 2, H, W).
+    Returns: (N, H, W) float32, clipped to [0, 1].
+    """
+    src_y, src_x = source_coordinates(images.shape, matrices, shifts, displacement)
+    return np.clip(bilinear_sample(images, src_y, src_x), 0.0, 1.0)
+
+
 def affine_warp(images, angles, scales, shifts):
     """Rotate by angles, zoom by scales about the centre, then shift, every image of a batch.
 
     Inputs:  images -- (N, H, W); angles -- (N,) radians; scales -- (N,); shifts -- (N, 2) (dy, dx).
     Returns: (N, H, W) float32, clipped to [0, 1].
     """
-    src_y, src_x = source_coordinates(images.shape, angles, scales, shifts)
-    return np.clip(bilinear_sample(images, src_y, src_x), 0.0, 1.0)
+    return warp(images, warp_matrices(np.asarray(angles, float), np.asarray(scales, float)),
+                np.asarray(shifts, float))

@@ -57,6 +57,7 @@ import numpy as np
 from .augment import augment_batch
 from .data import DataFileError, DownloadError, load_mnist
 from .evaluate import evaluate
+from .losses import NOT_A_DIGIT
 from .model import build_reference_model
 from .optim import Adam
 from .parallel import DataParallel
@@ -69,8 +70,9 @@ CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
 MNIST_TRAIN_SIZE = 60000
 WEIGHTS_NAME = "mnist_cnn.npz"          # the weights file's name inside a run folder
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
-RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "val_split",
-                "limit", "test_limit", "workers")
+RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "drawn", "outliers",
+                "val_split", "limit", "test_limit", "workers")
+EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
 
 
 class TrainingDiverged(RuntimeError):
@@ -92,6 +94,13 @@ def build_parser():
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
     p.add_argument("--augment", action="store_true",
                    help="randomly rotate, scale, shift, thicken/thin the training digits")
+    p.add_argument("--drawn", type=float, default=0.0, metavar="F",
+                   help="add F digits drawn with a pen, as in the app, per MNIST digit to every "
+                        "batch (e.g. 0.25; default 0: none)")
+    p.add_argument("--outliers", type=float, default=0.0, metavar="F",
+                   help="outlier exposure: add F non-digit drawings per training digit to every "
+                        "batch, with a uniform target, so the network learns to say 'not a "
+                        "digit' (e.g. 0.25; default 0: none)")
     p.add_argument("--val-split", type=int, default=5000, metavar="N",
                    help="hold out the last N training images for validation (default 5000; 0: none)")
     p.add_argument("--patience", type=int, default=None, metavar="N",
@@ -209,7 +218,9 @@ def parse_args(argv):
         except WeightsError as error:
             parser.error(f"cannot resume: {error}")
         not_kept = ("resume", "out", "name", "replace_shipped", "data_dir", "progress_every")
-        saved = {k: v for k, v in saved.items() if k not in not_kept}
+        # A setting added since the checkpoint was made had its default then.
+        saved = {**{k: parser.get_default(k) for k in RUN_SETTINGS},
+                 **{k: v for k, v in saved.items() if k not in not_kept}}
         args = parser.parse_args(argv, namespace=argparse.Namespace(**saved))
         changed = [k for k in RUN_SETTINGS if getattr(args, k) != saved.get(k)]
         if changed:
@@ -229,6 +240,9 @@ def parse_args(argv):
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not args.lr > 0:
         parser.error("--lr must be positive")
+    for name in ("drawn", "outliers"):
+        if not 0 <= getattr(args, name) <= 1:
+            parser.error(f"--{name} must be between 0 and 1")
     if args.progress_every is not None and not args.progress_every > 0:
         parser.error("--progress-every must be positive")
     if not 0 <= args.val_split < MNIST_TRAIN_SIZE:
@@ -264,34 +278,66 @@ def load_splits(args):
             "test": (x_test[:args.test_limit], y_test[:args.test_limit])}
 
 
+def make_extras(args, train_size):
+    """The drawings added to every batch: [(images (M, 28, 28) uint8, labels (M,), fraction)].
+
+    --drawn: digits drawn with a pen as in the app (numpy_cnn.drawn_digits), with their labels;
+    --outliers: non-digits (numpy_cnn.outliers), labelled NOT_A_DIGIT (outlier exposure).
+    Each bank is drawn once, by a generator of its own seeded by --seed: the same banks for a run
+    and its resumption, whatever the state of the training generator. A batch of B digits gets
+    round(fraction * B) images of each bank, picked at random.
+    """
+    extras = []
+    for fraction, kind, stream in ((args.drawn, "drawn digits", 2), (args.outliers, "non-digits", 1)):
+        if not fraction:
+            continue
+        n = min(EXTRA_BANK_MAX, max(100, math.ceil(fraction * train_size)))
+        print(f"Drawing {n:,} {kind} to train with...", flush=True)
+        rng = np.random.default_rng([args.seed, stream])
+        if stream == 1:
+            from .outliers import outlier_bank
+            images, labels = outlier_bank(n, rng), np.full(n, NOT_A_DIGIT)
+        else:
+            from .drawn_digits import drawn_digit_bank
+            images, labels = drawn_digit_bank(n, rng)
+        extras.append((images, labels, fraction))
+    return extras
+
+
 def make_trainer(model, workers):
     """What computes each batch's loss and gradients: the plain one-process step
     (reference.OneProcess) for one worker; DataParallel, the same interface on more processes."""
     return OneProcess(model) if workers == 1 else DataParallel(model, workers)
 
 
-def train_step(trainer, optimizer, x, y, rng):
+def train_step(trainer, optimizer, x, y, rng, counted=None):
     """One optimizer step on the batch x (N, 28, 28, 1), y (N,): forward and backward by the
     trainer (see make_trainer), then the optimizer's step. Plain version: reference.train_step.
-    Returns (loss, number of right answers); a non-finite loss is returned without any update."""
+    Returns (loss, number of right answers among the first `counted` images, default all); a
+    non-finite loss is returned without any update."""
     with np.errstate(over="ignore", invalid="ignore"):   # a blow-up shows in the loss: no warnings
         loss, logits, grads = trainer.loss_and_grads(x, y, rng)
         if np.isfinite(loss):
             optimizer.step(grads)
-    return loss, int(np.sum(logits.argmax(axis=1) == y))
+    return loss, int(np.sum(logits[:counted].argmax(axis=1) == y[:counted]))
 
 
-def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress):
+def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress, extras=()):
     """One shuffled pass over the training images. Returns (mean loss, accuracy) as seen during
-    the pass (with dropout on). Raises TrainingDiverged as soon as the loss is not finite."""
+    the pass (with dropout on; accuracy over the MNIST digits). Raises TrainingDiverged as soon
+    as the loss is not finite. Every batch also gets images of the extras (see make_extras)."""
     model = trainer.model
     order = rng.permutation(len(labels))
     for batch, start in enumerate(range(0, len(order), args.batch_size), start=1):
         chosen = order[start:start + args.batch_size]
-        x = model.as_input(images[chosen])
-        loss, correct = train_step(trainer, optimizer,
-                                   augment_batch(x, rng) if args.augment else x, labels[chosen],
-                                   rng)
+        x, y = images[chosen], labels[chosen]
+        for bank, bank_labels, fraction in extras:
+            picked = rng.integers(len(bank), size=round(fraction * len(chosen)))
+            x = np.concatenate([x, bank[picked]])
+            y = np.concatenate([y.astype(np.intp), bank_labels[picked]])
+        x = model.as_input(x)
+        loss, correct = train_step(trainer, optimizer, augment_batch(x, rng) if args.augment else x,
+                                   y, rng, len(chosen))
         if not np.isfinite(loss):
             raise TrainingDiverged(f"the loss became {loss} at batch {batch} of epoch "
                                    f"{progress.epoch} (learning rate {optimizer.lr:g})")
@@ -353,11 +399,11 @@ def update_best(run, model, val_loss, patience):
     return run["epochs_without_gain"] >= patience
 
 
-def fit(args, model, optimizer, rng, splits, run):
+def fit(args, model, optimizer, rng, splits, run, extras=()):
     """Train from run["epochs_done"] to args.epochs, checkpointing after every epoch."""
     with make_trainer(model, args.workers) as trainer:
         while run["epochs_done"] < args.epochs and not run.get("stopped_early"):
-            fit_epoch(args, trainer, optimizer, rng, splits, run)
+            fit_epoch(args, trainer, optimizer, rng, splits, run, extras)
     if run["stopped_early"]:
         print(f"Early stop: no better validation loss for {args.patience} epochs.")
     if args.patience is not None and run.get("best_params"):
@@ -366,7 +412,7 @@ def fit(args, model, optimizer, rng, splits, run):
             p[...] = run["best_params"][k]
 
 
-def fit_epoch(args, trainer, optimizer, rng, splits, run):
+def fit_epoch(args, trainer, optimizer, rng, splits, run, extras=()):
     """One epoch of fit: train, evaluate, record, checkpoint."""
     model, (images, labels) = trainer.model, splits["train"]
     epoch = run["epochs_done"] + 1
@@ -375,7 +421,7 @@ def fit_epoch(args, trainer, optimizer, rng, splits, run):
                              every=args.progress_every)
     try:
         train_loss, train_acc = train_one_epoch(trainer, optimizer, images, labels, args, rng,
-                                                progress)
+                                                progress, extras)
         progress.note("evaluating...")
         val = evaluate(model, *splits["val"]) if len(splits["val"][1]) else None
         test = evaluate(model, *splits["test"])
@@ -476,7 +522,7 @@ def main(argv=None):
               f"{args.epochs} epoch(s) of batches of {args.batch_size}, Adam lr {args.lr:g} "
               f"(decay: {args.lr_decay}), augmentation {'on' if args.augment else 'off'}, "
               f"seed {args.seed}.")
-        fit(args, model, optimizer, rng, splits, run)
+        fit(args, model, optimizer, rng, splits, run, make_extras(args, len(splits["train"][1])))
         finish(args, model, splits, run)
     except KeyboardInterrupt:
         print(f"\nInterrupted. {resume_hint(args)}", file=sys.stderr)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 import numpy_cnn
 from numpy_cnn import __main__ as cli
@@ -240,6 +240,37 @@ def test_predict_as_a_real_command(small_weights, mnist_test, tmp_path):
 def test_shipped_weights_beat_99_percent(mnist_test):
     images, labels = mnist_test
     assert ev.evaluate(numpy_cnn.load(SHIPPED), images, labels).accuracy > 0.99
+
+
+def test_a_prediction_without_a_clear_winner_reads_not_a_digit():
+    p = np.array([0.05, 0.22, 0.05, 0.05, 0.25, 0.08, 0.05, 0.15, 0.05, 0.05])
+    assert cli.format_prediction("x.png", p) == "x.png: not a digit   top 3: 4 25.0%, 1 22.0%, 7 15.0%"
+    assert cli.format_prediction("y.png", np.eye(10)[3]).startswith("y.png: 3 (100.0%)")
+
+
+def draw_page(path, strokes, width=18):
+    """Draw strokes (lists of points) in black on a white 280x280 page, as a PNG."""
+    page = Image.new("L", (280, 280), 255)
+    pen = ImageDraw.Draw(page)
+    for stroke in strokes:
+        pen.line(stroke, fill=0, width=width, joint="curve")
+    page.save(path)
+    return str(path)
+
+
+@shipped_only
+def test_predict_says_not_a_digit_for_drawings_that_are_none(tmp_path, capsys):
+    plus = [[(140, 40), (140, 240)], [(40, 140), (240, 140)]]
+    smiley = [[(140 + 100 * np.cos(a), 140 + 100 * np.sin(a)) for a in np.linspace(0, 6.3, 40)],
+              [(105, 105), (107, 107)], [(175, 105), (177, 107)],
+              [(90 + x, 180 + 0.006 * (x - 50) ** 2 * -1 + 15) for x in range(0, 101, 10)]]
+    hash_sign = [[(110, 40), (100, 240)], [(180, 40), (170, 240)],
+                 [(50, 110), (240, 110)], [(40, 180), (230, 180)]]
+    paths = [draw_page(tmp_path / f"{name}.png", strokes)
+             for name, strokes in (("plus", plus), ("smiley", smiley), ("hash", hash_sign))]
+    assert cli.main(["predict", *paths]) == 0            # still a success: the files were read
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all(": not a digit   top 3: " in line for line in lines), lines
 
 
 @shipped_only

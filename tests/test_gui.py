@@ -67,6 +67,7 @@ SEVEN = along((70, 50), (210, 50), (120, 240))
 ZERO = [(round(140 + 65 * math.sin(a)), round(140 - 100 * math.cos(a)))
         for a in np.linspace(0, 2 * math.pi, 40)]
 BAR = along((60, 40), (220, 40))        # a horizontal stroke across the top
+PLUS = [along((140, 50), (140, 230)), along((50, 140), (230, 140))]
 
 
 # ------------------------------------------------------------------ fixtures
@@ -225,6 +226,8 @@ def test_prediction_digit_confidence_and_doubt():
     assert (prediction.digit, prediction.confidence, prediction.is_sure) == (1, 0.5, False)
     assert prediction.runner_up() == (7, 0.45)
     assert Prediction(np.eye(10)[3], np.zeros((28, 28))).is_sure
+    assert Prediction(np.eye(10)[3], np.zeros((28, 28))).is_digit
+    assert not Prediction(np.full(10, 0.1), np.zeros((28, 28))).is_digit
 
 
 def test_predictor_reads_a_drawn_one(model):
@@ -322,10 +325,10 @@ def test_without_predict_after_each_stroke_enter_predicts(app):
 
 
 class Undecided:
-    """A stand-in Predictor that hesitates between 1 (45%) and 7 (38%)."""
+    """A stand-in Predictor that hesitates between 1 (52%) and 7 (38%)."""
 
     def predict(self, image):
-        p = np.array([0.02, 0.45, 0.0, 0.0, 0.0, 0.0, 0.0, 0.38, 0.15, 0.0])
+        p = np.array([0.02, 0.52, 0.0, 0.0, 0.0, 0.0, 0.0, 0.38, 0.08, 0.0])
         return Prediction(p, np.zeros((28, 28), np.float32))
 
 
@@ -337,6 +340,30 @@ def test_a_doubtful_answer_says_it_is_unsure(display):
     digit, message = shown(app)
     root.destroy()
     assert digit == "1?" and message.startswith("Not sure") and "7 (38%)" in message
+
+
+class Lost:
+    """A stand-in Predictor for a drawing that is no digit: nothing above 25%."""
+
+    def predict(self, image):
+        p = np.array([0.05, 0.22, 0.05, 0.05, 0.25, 0.08, 0.05, 0.15, 0.05, 0.05])
+        return Prediction(p, np.zeros((28, 28), np.float32))
+
+
+def test_a_drawing_that_is_no_digit_is_called_so(display):
+    root = tk.Tk()
+    app = App(root, Lost())
+    app.draw(ONE)
+    root.update()
+    digit, message = shown(app)
+    root.destroy()
+    assert message.startswith("Not a digit") and "4, 25%" in message and digit not in "0123456789"
+
+
+def test_a_plus_drawn_with_the_mouse_is_not_a_digit(app):
+    for stroke in PLUS:
+        drag(app, stroke)
+    assert shown(app)[1].startswith("Not a digit"), shown(app)
 
 
 def test_training_window_shows_the_commands_output(display):

@@ -139,7 +139,10 @@ def test_measure_counts_flags_with_the_flag_it_is_given(quick_run):
     assert unsure["sets"]["mnist"]["accuracy"] == 0.0 and unsure["sets"]["mnist"]["flagged"] == 1.0
     met = {(t["set"], t["figure"]): t["met"] for t in unsure["targets"]}
     assert met[("non_digits", "flagged")] and not met[("mnist", "flagged")]
-    assert bench.one_line(unsure).startswith("MNIST test 0.00% | MNIST test flagged 100.00% |")
+    # MNIST's target is on the most likely digit, flags aside: a uniform answer reads every 0.
+    zeros = unsure["sets"]["mnist"]["by_kind"]["0"]["n"] / unsure["sets"]["mnist"]["n"]
+    assert unsure["sets"]["mnist"]["argmax"] == pytest.approx(zeros)
+    assert bench.one_line(unsure).startswith(f"MNIST test {zeros:.2%} | MNIST test flagged 100.00% |")
     met_count = sum(bool(m) for m in met.values())
     assert bench.one_line(unsure).endswith(f"({met_count}/{len(bench.TARGETS)} targets met)")
     never = bench.measure(Uniform(), quick=True, cache_dir=cache,
@@ -168,3 +171,12 @@ def test_cache_name_changes_with_what_the_inputs_are_made_from():
              bench.cache_key("non_digits", False, None)}
     assert len(names) == 3
     assert bench.cache_key("styles", False, None) == bench.cache_key("styles", False, None)
+
+
+def test_sweep_shows_each_threshold_with_the_share_of_training_digits_flagged(quick_run):
+    _, cache = quick_run
+    lines = bench.sweep(Uniform(), quick=True, cache_dir=cache, thresholds=(0.05, 0.5))
+    assert lines[0].startswith("threshold  MNIST train flagged  MNIST test  MNIST test flagged")
+    low, high = (line.split() for line in lines[1:])
+    assert low[:2] == ["0.05", "0.00%"] and high[:2] == ["0.50", "100.00%"]
+    assert high[-1] == "100.00%" and low[-1] == "0.00%"        # the non-digits, last column

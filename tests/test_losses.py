@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from numpy_cnn.gradcheck import numerical_gradient, rel_error
-from numpy_cnn.losses import softmax, softmax_cross_entropy
+from numpy_cnn.losses import NOT_A_DIGIT, softmax, softmax_cross_entropy
 
 
 def test_softmax_rows_are_probabilities_and_shift_invariant(rng):
@@ -41,3 +41,29 @@ def test_float32_in_float32_out(rng):
 def test_label_shape_is_checked():
     with pytest.raises(ValueError, match="labels must have shape"):
         softmax_cross_entropy(np.zeros((3, 4)), np.zeros((3, 4), int))
+
+
+def test_not_a_digit_rows_aim_at_the_uniform_distribution():
+    # A row already uniform is exactly on target: loss log K, no gradient.
+    loss, d = softmax_cross_entropy(np.zeros((1, 4)), np.array([NOT_A_DIGIT]))
+    assert loss == pytest.approx(np.log(4))
+    np.testing.assert_allclose(d, 0.0, atol=1e-15)
+    # p = [3/4, 1/4]: loss -(log 3/4 + log 1/4) / 2, gradient (p - 1/2) / N.
+    loss, d = softmax_cross_entropy(np.array([[np.log(3.0), 0.0], [0.0, 0.0]]),
+                                    np.array([NOT_A_DIGIT, 0]))
+    assert loss == pytest.approx((-(np.log(0.75) + np.log(0.25)) / 2 + np.log(2)) / 2)
+    np.testing.assert_allclose(d, [[0.125, -0.125], [-0.25, 0.25]])
+
+
+def test_gradient_with_not_a_digit_rows_matches_numerical(rng):
+    logits = rng.standard_normal((6, 5))
+    labels = np.array([0, NOT_A_DIGIT, 4, NOT_A_DIGIT, 2, 1])
+    _, d = softmax_cross_entropy(logits, labels)
+    numeric = numerical_gradient(lambda: softmax_cross_entropy(logits, labels)[0], logits)
+    assert rel_error(d, numeric) < 1e-7
+
+
+@pytest.mark.parametrize("bad", [-2, 4])
+def test_labels_out_of_range_are_refused(bad):
+    with pytest.raises(ValueError, match="labels must be in"):
+        softmax_cross_entropy(np.zeros((2, 4)), np.array([0, bad]))

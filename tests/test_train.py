@@ -152,6 +152,19 @@ def test_resume_refuses_changed_settings(tmp_path, quick, capsys):
     assert exit_info.value.code == 2 and "--lr 0.001" in capsys.readouterr().err
 
 
+def test_resume_a_checkpoint_made_before_a_setting_existed(tmp_path, quick, capsys):
+    """A checkpoint from before --drawn and --outliers resumes with their defaults (none)."""
+    out = tmp_path / "m.npz"
+    assert train.main(TINY + ["--epochs", "1", "--out", str(out)]) == 0
+    state, arrays = train.read_checkpoint(train.checkpoint_path(out))
+    for name in ("drawn", "outliers"):
+        del state["settings"][name]
+    arrays["__state__"] = np.array(json.dumps(state))
+    train.atomic_savez(train.checkpoint_path(out), arrays)
+    assert train.main(["--resume", "--epochs", "2", "--out", str(out)]) == 0
+    assert "Resuming" in capsys.readouterr().out
+
+
 def test_same_seed_same_weights_other_seed_other_weights(tmp_path, quick):
     for name, seed in (("a", "1"), ("b", "1"), ("c", "2")):
         assert train.main(TINY + ["--epochs", "1", "--seed", seed, "--augment",
@@ -197,7 +210,8 @@ def test_learning_rate_schedules():
 
 
 @pytest.mark.parametrize("bad", [["--epochs", "0"], ["--lr", "-1"], ["--val-split", "60000"],
-                                 ["--limit", "0"]])
+                                 ["--limit", "0"], ["--outliers", "-0.1"], ["--outliers", "2"],
+                                 ["--drawn", "-1"]])
 def test_bad_options_are_refused(bad):
     with pytest.raises(SystemExit):
         train.parse_args(bad)
@@ -223,6 +237,53 @@ def test_progress_bar_on_a_terminal_and_plain_lines_elsewhere(stream_type, monke
         assert "img/s" in text and "acc 72.92%" in text and text.endswith("summary\033[K\n")
     else:
         assert text == "epoch 2/5 summary\n"
+
+
+def test_outlier_exposure_makes_the_network_unsure_of_non_digits(tmp_path, quick):
+    """The same short run with and without --outliers: on non-digits it has never seen (drawn
+    by another generator seed), the exposed network's top probability is clearly lower, while
+    it still reads the digits."""
+    from numpy_cnn.outliers import outlier_bank
+    unseen = outlier_bank(200, np.random.default_rng(99))
+    top = {}
+    for name, extra in (("plain", []), ("exposed", ["--outliers", "0.5"])):
+        out = tmp_path / f"{name}.npz"
+        assert train.main(["--limit", "2000", "--epochs", "2", "--val-split", "128",
+                           "--test-limit", "500", "--out", str(out), *extra]) == 0
+        model = load(out)
+        top[name] = model.predict_proba(unseen).max(axis=1).mean()
+        _, _, x_test, y_test = load_mnist()
+        assert (model.predict(x_test[:500]) == y_test[:500]).mean() > 0.85
+    assert top["exposed"] < top["plain"] - 0.2, top
+
+
+def test_extra_banks_are_the_same_for_a_run_and_its_resumption():
+    args = train.parse_args(["--outliers", "0.25", "--drawn", "0.5", "--seed", "3"])
+    a, b = train.make_extras(args, 400), train.make_extras(args, 400)
+    (drawn, drawn_labels, f_drawn), (others, other_labels, f_others) = a
+    assert (f_drawn, f_others) == (0.5, 0.25)
+    assert drawn.shape == (200, 28, 28) and others.shape == (100, 28, 28)
+    assert np.array_equal(drawn_labels, np.arange(200) % 10) and np.all(other_labels == -1)
+    for (x, y, _), (x2, y2, _) in zip(a, b):
+        assert np.array_equal(x, x2) and np.array_equal(y, y2)
+    assert train.make_extras(train.parse_args([]), 400) == []
+
+
+def test_drawn_digits_join_every_batch_and_accuracy_counts_mnist_only(tmp_path, quick, capsys,
+                                                                     monkeypatch):
+    seen = []
+    real_step = train.train_step
+    def spy(trainer, optimizer, x, y, rng, counted=None):
+        seen.append((len(x), counted, y[counted:].copy()))
+        return real_step(trainer, optimizer, x, y, rng, counted)
+    monkeypatch.setattr(train, "train_step", spy)
+    out = tmp_path / "drawn.npz"
+    assert train.main(["--drawn", "0.5", "--outliers", "0.25", "--epochs", "1", "--out", str(out),
+                       *TINY]) == 0
+    assert "Drawing 128 drawn digits to train with" in capsys.readouterr().out
+    assert [(n, counted) for n, counted, _ in seen] == [(64 + 32 + 16, 64)] * 4
+    extra_labels = np.concatenate([labels for _, _, labels in seen])
+    assert np.sum(extra_labels == -1) == 4 * 16 and set(extra_labels) - {-1} <= set(range(10))
 
 
 # ------------------------------------------------------------------ where a run writes

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from numpy_cnn.notdigit import is_not_a_digit
 from numpy_cnn.parallel import single_threaded_blas
 from numpy_cnn.paths import SHIPPED_WEIGHTS, runs_dir
 from numpy_cnn.preprocess import to_mnist
@@ -53,6 +54,11 @@ class Prediction:
     @property
     def is_sure(self):
         return self.confidence >= SURE_FROM
+
+    @property
+    def is_digit(self):
+        """False when the drawing does not look like a digit at all (numpy_cnn.notdigit)."""
+        return not is_not_a_digit(self.probabilities)
 
     def runner_up(self):
         """The second most likely digit and its probability, as (digit, probability)."""

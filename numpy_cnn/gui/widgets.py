@@ -29,7 +29,11 @@ class AnswerView(tk.Frame):
         self.show_nothing()
 
     def show(self, prediction):
-        if prediction.is_sure:
+        if not prediction.is_digit:
+            self.digit_label.config(text="\u2717", fg=DIM_TEXT)      # a ballot x
+            self.message_label.config(text=f"Not a digit\n(closest: {prediction.digit}, "
+                                           f"{prediction.confidence:.0%})")
+        elif prediction.is_sure:
             self.digit_label.config(text=str(prediction.digit), fg=TEXT)
             self.message_label.config(text=f"{prediction.confidence:.0%} sure")
         else:
