@@ -44,13 +44,14 @@ start a new run with more --epochs.
 Fine-tuning (--init WEIGHTS): start from trained weights instead of random ones, and teach them
 something more -- typically your own handwriting, with --extra DIR: a folder with one subfolder
 of images per digit (numpy_cnn.digit_folder; the app's "Correct it" saves drawings that way).
-Every batch of MNIST digits gets --extra-fraction of your images besides (0.25: 16 per batch of
-64, picked at random): a hundred images count as much as 15,000 MNIST ones would, however many
-MNIST images there are. The MNIST digits are still there ("replay"): trained on your digits
+Every batch of MNIST digits gets --extra-fraction of your images besides (0.0625: 4 per batch of
+64, picked at random), so that they weigh the same in every step however few they are: a hundred
+of them, in a batch of 64 MNIST digits, count as much as 3,400 images would among 55,000. The MNIST digits are still there ("replay"): trained on your digits
 alone, the network would drift to wherever reads them best and forget what it knew; with them,
 every step must still read MNIST, so it only moves where it can do both. With --init the
 defaults change to a fine-tuning's: --lr 1e-4 (small steps near a good minimum), --epochs 1,
-and --outliers 0.1, so that a network that learned to say "not a digit" keeps that. A resumed
+--augment, and --outliers 0.1 if the network already says "not a digit" to non-digits (it was
+trained with outlier exposure), so that it keeps that; else 0 (see outliers_to_keep). A resumed
 run continues from its checkpoint, which holds its weights and its --extra images: --init and
 --extra are only given to start a run.
 """
@@ -87,11 +88,13 @@ RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "d
                 "extra_fraction", "val_split", "limit", "test_limit", "workers")
 # The defaults of these depend on whether the run starts from trained weights (--init).
 TRAINING_DEFAULTS = {"lr": 1e-3, "epochs": 5, "outliers": 0.0, "augment": False}
-FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "outliers": 0.1, "augment": True}
-EXTRA_FRACTION = 0.25      # --extra images per MNIST digit in every batch
+FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}   # --outliers: see below
+FINE_TUNING_OUTLIERS = 0.1 # --outliers with --init, if the network says "not a digit" already
+EXTRA_FRACTION = 0.0625    # --extra images per MNIST digit in every batch: 4 per batch of 64
 # Entries of a run kept in its checkpoint as arrays ("prefix.name"), not in its JSON state.
 RUN_ARRAYS = {"best_params": "best.", "extra": "extra."}
 EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
+KNOWS_SAMPLE = 100         # non-digits shown to a network to see whether it says "not a digit"
 
 
 class TrainingDiverged(RuntimeError):
@@ -121,7 +124,8 @@ def build_parser():
     p.add_argument("--outliers", type=float, metavar="F",
                    help="outlier exposure: add F non-digit drawings per training digit to every "
                         "batch, with a uniform target, so the network learns to say 'not a "
-                        "digit' (e.g. 0.25; default 0: none; 0.1 with --init)")
+                        "digit' (e.g. 0.25; default 0: none; with --init, "
+                        f"{FINE_TUNING_OUTLIERS} if the network already says 'not a digit')")
     p.add_argument("--init", metavar="WEIGHTS",
                    help="fine-tune: start from these trained weights instead of random ones "
                         "(changes the defaults of --lr, --epochs and --outliers)")
@@ -130,7 +134,7 @@ def build_parser():
                         "digit 0-9 (as the app's Correct-it saves them); may be repeated")
     p.add_argument("--extra-fraction", type=float, default=EXTRA_FRACTION, metavar="F",
                    help=f"--extra images added per MNIST digit to every batch, picked at random "
-                        f"(default {EXTRA_FRACTION}: 16 per batch of 64)")
+                        f"(default {EXTRA_FRACTION}: 4 per batch of 64)")
     p.add_argument("--val-split", type=int, default=5000, metavar="N",
                    help="hold out the last N training images for validation (default 5000; 0: none)")
     p.add_argument("--patience", type=int, default=None, metavar="N",
@@ -278,7 +282,7 @@ def parse_args(argv):
     if not args.lr > 0:
         parser.error("--lr must be positive")
     for name in ("drawn", "outliers", "extra_fraction"):
-        if not 0 <= getattr(args, name) <= 1:
+        if getattr(args, name) is not None and not 0 <= getattr(args, name) <= 1:
             parser.error(f"--{name} must be between 0 and 1")
     if args.progress_every is not None and not args.progress_every > 0:
         parser.error("--progress-every must be positive")
@@ -354,6 +358,18 @@ def read_extra(folders):
         print(f"Read {len(labels):,} images of digits from {folder} ({counts}).")
     return {"images": np.concatenate([images for images, _ in read]),
             "labels": np.concatenate([labels for _, labels in read])}
+
+
+def outliers_to_keep(model, seed):
+    """--outliers for fine-tuning `model`: FINE_TUNING_OUTLIERS if it flags at least half of
+    KNOWS_SAMPLE non-digits "not a digit" (it learned that from outlier exposure: mixing
+    non-digits into every batch keeps it so), else 0 (fine-tuning keeps what a network can do;
+    it does not teach it more). Returns (fraction, the share of non-digits it flags)."""
+    from .notdigit import is_not_a_digit
+    from .outliers import outlier_bank
+    bank = outlier_bank(KNOWS_SAMPLE, np.random.default_rng([seed, 3]))
+    flagged = float(is_not_a_digit(model.predict_proba(bank)).mean())
+    return (FINE_TUNING_OUTLIERS if flagged >= 0.5 else 0.0), flagged
 
 
 def start_from(model, path):
@@ -570,10 +586,14 @@ def main(argv=None):
                 return 1
             print(f"Resuming {ckpt} after epoch {run['epochs_done']}.")
         else:
-            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0}
             if args.init:
                 start_from(model, args.init)
                 print(f"Fine-tuning {args.init}.")
+            if args.outliers is None:
+                args.outliers, flagged = outliers_to_keep(model, args.seed)
+                print(f"The network says 'not a digit' to {flagged:.0%} of {KNOWS_SAMPLE} "
+                      f"non-digits: --outliers {args.outliers:g}.")
+            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0}
             if args.extra:
                 run["extra"] = read_extra(args.extra)
             if ckpt.exists():

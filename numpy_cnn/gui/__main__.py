@@ -51,7 +51,7 @@ def main(argv=None):
             ctrl_c.raise_if_pressed()
             root.destroy()
             return 1
-        App(root, Predictor(model))
+        App(root, Predictor(model, weights))
         root.deiconify()
         root.mainloop()
         ctrl_c.raise_if_pressed()

@@ -73,10 +73,13 @@ class Prediction:
 
 
 class Predictor:
-    """Reads digits with a trained model: predict(picture) -> Prediction."""
+    """Reads digits with a trained model: predict(picture) -> Prediction.
 
-    def __init__(self, model):
-        self.model = model
+    weights: the file the model was read from, if it was (Teach starts from it: gui.teach).
+    """
+
+    def __init__(self, model, weights=None):
+        self.model, self.weights = model, weights
 
     def predict(self, picture):
         """Inputs:  picture -- a PIL image or array of any size (see numpy_cnn.preprocess).

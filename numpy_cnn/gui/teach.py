@@ -27,6 +27,7 @@ from numpy_cnn.digit_folder import count_digits, save_digit
 from numpy_cnn.paths import my_digits_dir, taught_weights
 from numpy_cnn.storage import WeightsError, load_digit_model
 
+from .predictor import shipped_weights
 from .widgets import BACKGROUND, DIM_TEXT, TEXT
 
 POLL_MS = 100
@@ -37,12 +38,16 @@ class TeachPanel:
     """Inputs: app -- the gui.app.App (its predictor must have .model to Teach);
     parent -- the frame to build the controls in (the App places `frame`).
 
+    start: the weights file every Teach starts from (gui.teacher says why): the shipped
+    weights, or the --weights the app was opened with.
     settings: passed on to gui.teacher.Teaching (the tests teach on a few batches).
     teaching: the Teach under way, or None. status: the line that says what happened.
     """
 
     def __init__(self, app, parent):
         self.app = app
+        opened = getattr(app.predictor, "weights", None)
+        self.start = opened if opened not in (None, taught_weights()) else shipped_weights()
         self.settings = {}
         self.teaching = None
         self.prediction = None
@@ -164,7 +169,12 @@ class TeachPanel:
             self.say("Correct a few digits first: Teach learns from them.")
             return
         from .teacher import Teaching          # its process starts only when asked
-        self.teaching = Teaching(self.app.predictor.model, **self.settings)
+        try:
+            start = load_digit_model(self.start)
+        except WeightsError as error:
+            self.say(f"Teach cannot start: {error}", error=True)
+            return
+        self.teaching = Teaching(start, self.app.predictor.model, **self.settings)
         self.started = time.monotonic()
         self.teach_button.config(text="Stop teaching (T)")
         self.progress["value"] = 0
@@ -233,7 +243,6 @@ class TeachPanel:
     def back_to_shipped(self):
         """Set the taught weights aside (renamed, in the same folder) and read with the shipped
         ones again."""
-        from .predictor import shipped_weights
         taught = taught_weights()
         try:
             model = load_digit_model(shipped_weights())

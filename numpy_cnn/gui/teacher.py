@@ -1,8 +1,8 @@
-"""The app's Teach: fine-tune the network the app is using on the user's own digits, in a
-process of its own, for a few seconds.
+"""The app's Teach: fine-tune the app's network on the user's own digits, in a process of its
+own, for a few seconds.
 
     app (gui.teach)                            worker (run, below)
-    Teaching(model)            --starts-->     reads the user's digits (numpy_cnn.digit_folder),
+    Teaching(start, in_use)    --starts-->     reads the user's digits (numpy_cnn.digit_folder),
                                                MNIST, draws a few non-digits, and scores the
                                <---------      user's digits: ("ready", {"digits", "before",
                                                "batches", "notes"})
@@ -18,7 +18,13 @@ MNIST training digits picked at random, each batch with the same share of the us
 (--extra-fraction) and of non-digits (--outliers) as the command's, at the command's fine-tuning
 learning rate, with its augmentation; the training step is the command's own
 (numpy_cnn.train.train_one_epoch). The non-digits are fewer (a bank of `outlier_bank` drawn once,
-as drawing them takes a few ms each). before and after are boolean arrays, one per saved digit:
+as drawing them takes a few ms each).
+
+Every Teach starts again from the network the app opened with (`start`: the shipped weights,
+or --weights), not from the last Teach's result: the user's digits are all kept, so each Teach
+learns all of them, and two Teaches do not add up to twice the drift away from MNIST. "before"
+is read by the network in use (`in_use`, what the user has seen), "after" by the new one; both
+are boolean arrays, one per saved digit:
 read right, i.e. what the app would show is the digit the user gave (numpy_cnn.notdigit: an answer
 flagged "not a digit" is not right). The result goes to `out`, by default
 numpy_cnn.paths.taught_weights() in the user's folder, never over the shipped weights.
@@ -40,7 +46,7 @@ from numpy_cnn.parallel import DataParallel
 from numpy_cnn.paths import mnist_dir, my_digits_dir, taught_weights
 from numpy_cnn.storage import save
 from numpy_cnn.train import (EXTRA_FRACTION, FINE_TUNING_DEFAULTS, TrainingDiverged,
-                             train_one_epoch)
+                             outliers_to_keep, train_one_epoch)
 
 from .learner import WorkerProcess
 
@@ -52,13 +58,14 @@ class Settings:
     """What the worker fine-tunes, on what, and how long."""
     architecture: dict           # the network to start from (Sequential.architecture())
     params: dict                 # and its parameters: name -> array
+    in_use: dict                 # the parameters of the network the app reads with now
     out: str = ""                # where the taught weights go (default: taught_weights())
     digits: str = ""             # the user's digits (default: my_digits_dir())
     batches: int = BATCHES
     batch_size: int = 64
     lr: float = FINE_TUNING_DEFAULTS["lr"]
     extra_fraction: float = EXTRA_FRACTION
-    outliers: float = FINE_TUNING_DEFAULTS["outliers"]
+    outliers: float | None = None  # None: as the command decides (numpy_cnn.train.outliers_to_keep)
     outlier_bank: int = 400      # non-digits drawn once per Teach
     augment: bool = FINE_TUNING_DEFAULTS["augment"]
     seed: int = 0
@@ -67,19 +74,23 @@ class Settings:
 
 
 class Teaching(WorkerProcess):
-    """The app's end of a Teach. Inputs: model -- the network the app reads with (it is not
-    changed: the worker gets a copy); settings -- see Settings (the tests teach on a few batches).
+    """The app's end of a Teach.
+
+    Inputs: start -- the network to fine-tune (a Sequential; not changed: the worker gets a
+            copy); in_use -- the network the app reads with now, which scores "before" (default:
+            start; the same architecture); settings -- see Settings (the tests teach on a few
+            batches).
 
     Usage:
-        teaching = Teaching(app.predictor.model)
+        teaching = Teaching(start, app.predictor.model)
         for kind, content in teaching.messages(): ...    # see the module docstring
         teaching.stop(); teaching.close()
     """
 
-    def __init__(self, model, **settings):
+    def __init__(self, start, in_use=None, **settings):
         settings = {"out": str(taught_weights()), "digits": str(my_digits_dir()), **settings}
-        super().__init__(run, Settings(model.architecture(),
-                                       {name: p.copy() for name, p in model.params.items()},
+        copy = lambda model: {name: p.copy() for name, p in model.params.items()}  # noqa: E731
+        super().__init__(run, Settings(start.architecture(), copy(start), copy(in_use or start),
                                        **settings), "numpy-cnn-teach")
 
 
@@ -151,15 +162,20 @@ def teach(conn, settings):
     model = from_architecture(settings.architecture,
                               dtype=next(iter(settings.params.values())).dtype)
     for name, p in model.params.items():
-        p[...] = settings.params[name]
+        p[...] = settings.in_use[name]
     before = read_right(model, images, labels)
+    for name, p in model.params.items():
+        p[...] = settings.params[name]
     x_train, y_train, _, _ = load_mnist(settings.data_dir or mnist_dir())
     chosen = rng.choice(len(y_train), settings.batches * settings.batch_size, replace=False)
     extras = [(images, labels, settings.extra_fraction)]
-    if settings.outliers:
+    outliers = settings.outliers
+    if outliers is None:
+        outliers = outliers_to_keep(model, settings.seed)[0]
+    if outliers:
         from numpy_cnn.outliers import outlier_bank
         bank = outlier_bank(settings.outlier_bank, np.random.default_rng([settings.seed, 1]))
-        extras.append((bank, np.full(len(bank), NOT_A_DIGIT), settings.outliers))
+        extras.append((bank, np.full(len(bank), NOT_A_DIGIT), outliers))
     conn.send(("ready", {"digits": len(labels), "before": before, "batches": settings.batches,
                          "notes": notes}))
     optimizer = Adam(model.params, lr=settings.lr)
