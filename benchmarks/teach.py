@@ -1,7 +1,7 @@
 """Does fine-tuning learn a writer's handwriting, and does it forget MNIST meanwhile?
 
     python benchmarks/teach.py [--weights PATH] [--per-class N] [--pendigits DIR]
-                               [--figure PNG] [--skip-command] [--skip-app]
+                               [--fraction F] [--figure PNG] [--skip-command] [--skip-app]
 
 The writers are those of pendigits (the UCI pen-based digits: 30 writers, none of them in
 MNIST), drawn on the app's canvas as the app draws a mouse's path
@@ -37,6 +37,8 @@ if str(REPO) not in sys.path:
 import numpy_cnn  # noqa: E402
 from numpy_cnn.digit_folder import save_digit  # noqa: E402
 from numpy_cnn.gui.teacher import Teaching, read_right  # noqa: E402
+from numpy_cnn.losses import NOT_A_DIGIT  # noqa: E402
+from numpy_cnn.notdigit import is_not_a_digit  # noqa: E402
 from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402
 from numpy_cnn.storage import WeightsError, load_digit_model  # noqa: E402
 
@@ -67,19 +69,24 @@ def write_user_digits(drawings, user, folder):
 
 
 def scores(model, pendigits, user, others, mnist):
-    """{"user", "others", "mnist"}: accuracies of a model (see the module docstring), and
-    "others_right": the (len(others),) bool array behind "others"."""
+    """{"user", "others", "mnist"}: accuracies of a model (see the module docstring);
+    "others_right": the (len(others),) bool array behind "others", and "others_read": what the
+    app would show for each, a digit or NOT_A_DIGIT."""
     right = read_right(model, pendigits.x[others], pendigits.labels[others])
+    probabilities = model.predict_proba(pendigits.x[others])
+    read = np.where(is_not_a_digit(probabilities), NOT_A_DIGIT, probabilities.argmax(axis=1))
     x_test, y_test = mnist
     return {"user": float(read_right(model, pendigits.x[user], pendigits.labels[user]).mean()),
-            "others": float(right.mean()), "others_right": right,
+            "others": float(right.mean()), "others_right": right, "others_read": read,
             "mnist": float((model.predict(x_test) == y_test).mean())}
 
 
-def run_command(weights, folder, out):
+def run_command(weights, folder, out, fraction=None):
     """Fine-tune with the training command. Returns (seconds, its last output lines)."""
     command = [sys.executable, "-m", "numpy_cnn.train", "--init", str(weights), "--extra",
                str(folder), "--out", str(out)]
+    if fraction is not None:
+        command += ["--extra-fraction", str(fraction)]
     print("$", " ".join(command[1:]), flush=True)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
@@ -89,11 +96,12 @@ def run_command(weights, folder, out):
     return seconds, done.stdout.strip().splitlines()[-3:]
 
 
-def run_teach(model, folder, out):
+def run_teach(model, folder, out, fraction=None):
     """The app's Teach on the user's digits. Returns (seconds until its weights are saved,
     its "taught" message)."""
     started = time.perf_counter()
-    teaching = Teaching(model, digits=str(folder), out=str(out))
+    settings = {} if fraction is None else {"extra_fraction": fraction}
+    teaching = Teaching(model, digits=str(folder), out=str(out), **settings)
     try:
         while time.perf_counter() - started < TEACH_TIMEOUT:
             for kind, content in teaching.messages():
@@ -116,12 +124,12 @@ def report(before, results, n_user, n_others):
     names = ["before", *results]
     rows = [("their other digits", "others", n_others), ("the user's digits (trained on)",
             "user", n_user), ("MNIST test", "mnist", 10000)]
-    lines = [f"{'':<34}" + "".join(f"{name:>16}" for name in names)]
+    lines = [f"{'':<38}" + "".join(f"{name:>12}" for name in names)]
     for title, key, n in rows:
-        lines.append(f"{f'{title} ({n:,})':<34}{percent(before[key]):>16}" +
-                     "".join(f"{percent(r[key]):>16}" for r in results.values()))
-    lines.append(f"{'seconds':<34}{'':>16}" +
-                 "".join(f"{r['seconds']:>16.1f}" for r in results.values()))
+        lines.append(f"{f'{title} ({n:,})':<38}{percent(before[key]):>12}" +
+                     "".join(f"{percent(r[key]):>12}" for r in results.values()))
+    lines.append(f"{'seconds':<38}{'':>12}" +
+                 "".join(f"{r['seconds']:>12.1f}" for r in results.values()))
     lines += ["", "targets (issue 14)"]
     for name, r in results.items():
         gain, loss = r["others"] - before["others"], r["mnist"] - before["mnist"]
@@ -136,6 +144,63 @@ def report(before, results, n_user, n_others):
     return "\n".join(lines)
 
 
+def figure(pendigits, user, others, before, results, shown=10):
+    """The before and after as a matplotlib figure: the accuracies (left), a few of the user's
+    digits, and a few of their other digits that the fine-tuned network (the command's, else
+    Teach's) reads differently, with what each network shows (right)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    after_name = "command" if "command" in results else "Teach"
+    after = results[after_name]
+    names, colours = ["before", *results], ["#8a8f99", "#4f8fdc", "#f2b134"][:1 + len(results)]
+    fig = plt.figure(figsize=(13, 4.6))
+    bars = fig.add_gridspec(1, 2, left=0.05, right=0.33, bottom=0.08, top=0.84, wspace=0.5)
+    pictures = fig.add_gridspec(3, shown, left=0.37, right=0.99, bottom=0.08, top=0.84,
+                                hspace=0.6, wspace=0.15)
+    for column, (key, title, low) in enumerate((("others", "their other digits", 0.7),
+                                                ("mnist", "MNIST test", 0.99))):
+        ax = fig.add_subplot(bars[0, column])
+        values = [before[key]] + [r[key] for r in results.values()]
+        ax.bar(range(len(values)), values, color=colours)
+        for i, value in enumerate(values):
+            ax.text(i, value, f"{100 * value:.2f}%", ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(values)), names, fontsize=7)
+        ax.set_ylim(low, 1.0 + (1.0 - low) * 0.08)
+        ax.set_title(title, fontsize=10)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0 if
+                                                                        low < 0.9 else 1))
+    was, now = before["others_read"], after["others_read"]
+    labels, labels_of_user = pendigits.labels[others], pendigits.labels[user]
+    learnt = np.flatnonzero((was != labels) & (now == labels))[:shown]
+    lost = np.flatnonzero((was == labels) & (now != labels))[:shown]
+    mine = [user[labels_of_user == d][0] for d in range(10)][:shown]   # one of each digit
+    def name(answer):
+        return "none" if answer == NOT_A_DIGIT else str(answer)
+    for row, (title, items) in enumerate((
+            ("the user's digits (trained on)", [(pendigits.x[i], f"a {pendigits.labels[i]}",
+                                                  "black") for i in mine]),
+            (f"their other digits now read right ({np.sum((was != labels) & (now == labels))})",
+             [(pendigits.x[others[i]], f"{name(was[i])} \u2192 {name(now[i])}", "#1a7f37")
+              for i in learnt]),
+            (f"now read wrong ({np.sum((was == labels) & (now != labels))})",
+             [(pendigits.x[others[i]], f"{name(was[i])} \u2192 {name(now[i])}", "#c0392b")
+              for i in lost]))):
+        for column in range(shown):
+            ax = fig.add_subplot(pictures[row, column])
+            ax.axis("off")
+            if column < len(items):
+                image, caption, colour = items[column]
+                ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+                ax.set_title(caption, fontsize=8, color=colour, pad=2)
+            if column == 0:
+                ax.text(0, 1.42, title, transform=ax.transAxes, fontsize=9, va="bottom")
+    fig.suptitle(f"Fine-tuning on {len(user)} of the pendigits writers' digits, with MNIST "
+                 f"replayed (after: {after_name}; 'a \u2192 b': read before \u2192 after)",
+                 fontsize=10)
+    return fig
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Fine-tuning on a writer's digits: what it "
                                                  "gains on their other digits, what it forgets.")
@@ -145,6 +210,9 @@ def main(argv=None):
                         help="digits of each class given as the user's (default 10)")
     parser.add_argument("--pendigits", metavar="DIR", default=None,
                         help=f"the pendigits folder (default: {sets.default_pendigits_dir()})")
+    parser.add_argument("--fraction", type=float, metavar="F",
+                        help="the user's digits per MNIST digit in every batch, for both "
+                             "(default: the command's --extra-fraction)")
     parser.add_argument("--figure", metavar="PNG", help="draw the before and after into PNG")
     parser.add_argument("--skip-command", action="store_true", help="do not run the command")
     parser.add_argument("--skip-app", action="store_true", help="do not run the app's Teach")
@@ -154,8 +222,13 @@ def main(argv=None):
     except WeightsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    pendigits = handwriting.inputs_for("pendigits", pendigits_dir=args.pendigits,
-                                       cache_dir=handwriting.DEFAULT_CACHE)
+    try:
+        pendigits = handwriting.inputs_for("pendigits", pendigits_dir=args.pendigits,
+                                           cache_dir=handwriting.DEFAULT_CACHE)
+    except FileNotFoundError as error:
+        print(f"error: {error} (give --pendigits DIR, or set {sets.PENDIGITS_VARIABLE})",
+              file=sys.stderr)
+        return 1
     drawings = handwriting.make_set("pendigits", args.pendigits or sets.default_pendigits_dir())
     user, others = split_user_and_others(pendigits.labels, args.per_class,
                                          np.random.default_rng(SEED))
@@ -168,20 +241,19 @@ def main(argv=None):
               f"{folder}; their other digits: {len(others):,}.", flush=True)
         if not args.skip_command:
             out = Path(tmp) / "command" / "mnist_cnn.npz"
-            seconds, last = run_command(args.weights, folder, out)
+            seconds, last = run_command(args.weights, folder, out, args.fraction)
             print(*last, sep="\n")
             results["command"] = dict(scores(numpy_cnn.load(out), pendigits, user, others,
                                              mnist), seconds=seconds)
         if not args.skip_app:
             out = Path(tmp) / "teach" / "mnist_cnn.npz"
-            seconds, taught = run_teach(model, folder, out)
+            seconds, _ = run_teach(model, folder, out, args.fraction)
             results["Teach"] = dict(scores(numpy_cnn.load(out), pendigits, user, others,
                                            mnist), seconds=seconds)
     print(f"\nFine-tuning {args.weights} on {len(user)} of the pendigits writers' digits\n")
     print(report(before, results, len(user), len(others)))
     if args.figure and results:
-        from benchmarks.teach_figure import draw
-        draw(args.figure, pendigits, others, before, results)
+        figure(pendigits, user, others, before, results).savefig(args.figure, dpi=100)
         print(f"\nFigure: {args.figure}")
     return 0
 
