@@ -50,7 +50,7 @@ from numpy_cnn.train import (EXTRA_FRACTION, FINE_TUNING_DEFAULTS, TrainingDiver
 
 from .learner import WorkerProcess
 
-BATCHES = 250            # MNIST batches of 64 in one Teach: about 15 s on a busy 2-core machine
+BATCHES = 250            # MNIST batches of 64 in one Teach: 10-13 s on the 2-core machine
 
 
 @dataclass(frozen=True)
