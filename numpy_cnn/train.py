@@ -45,10 +45,12 @@ Fine-tuning (--init WEIGHTS): start from trained weights instead of random ones,
 something more -- typically your own handwriting, with --extra DIR: a folder with one subfolder
 of images per digit (numpy_cnn.digit_folder; the app's "Correct it" saves drawings that way).
 Every batch of MNIST digits gets --extra-fraction of your images besides (0.0625: 4 per batch of
-64, picked at random), so that they weigh the same in every step however few they are: a hundred
-of them, in a batch of 64 MNIST digits, count as much as 3,400 images would among 55,000. The MNIST digits are still there ("replay"): trained on your digits
-alone, the network would drift to wherever reads them best and forget what it knew; with them,
-every step must still read MNIST, so it only moves where it can do both. With --init the
+64, picked at random), so that they weigh the same in every step however few they are: a
+hundred of them count as much as 3,400 images would among 55,000. The MNIST digits are still
+there ("replay"): trained on your digits alone, the network would drift to wherever reads them
+best and forget what it knew; with them, every step must still read MNIST, so it only moves
+where it can do both. More of yours per batch: more learnt, more forgotten (benchmarks/teach.py
+--fraction measures both). With --init the
 defaults change to a fine-tuning's: --lr 1e-4 (small steps near a good minimum), --epochs 1,
 --augment, and --outliers 0.1 if the network already says "not a digit" to non-digits (it was
 trained with outlier exposure), so that it keeps that; else 0 (see outliers_to_keep). A resumed
@@ -86,9 +88,10 @@ WEIGHTS_NAME = "mnist_cnn.npz"          # the weights file's name inside a run f
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
 RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "drawn", "outliers",
                 "extra_fraction", "val_split", "limit", "test_limit", "workers")
-# The defaults of these depend on whether the run starts from trained weights (--init).
-TRAINING_DEFAULTS = {"lr": 1e-3, "epochs": 5, "outliers": 0.0, "augment": False}
-FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}   # --outliers: see below
+# Options whose default depends on whether the run starts from trained weights (--init): the
+# parser's default without it, these with it (--outliers: see outliers_to_keep).
+DEPENDS_ON_INIT = ("lr", "epochs", "augment", "outliers")
+FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}
 FINE_TUNING_OUTLIERS = 0.1 # --outliers with --init, if the network says "not a digit" already
 EXTRA_FRACTION = 0.0625    # --extra images per MNIST digit in every batch: 4 per batch of 64
 # Entries of a run kept in its checkpoint as arrays ("prefix.name"), not in its JSON state.
@@ -106,22 +109,22 @@ def build_parser():
                                 description="Train the reference CNN on MNIST, in plain NumPy.",
                                 epilog="The shipped weights: --augment --epochs 40 --val-split 0 "
                                        "--replace-shipped")
-    p.add_argument("--epochs", type=int, metavar="N",
+    p.add_argument("--epochs", type=int, default=5, metavar="N",
                    help="passes over the training set (default 5; 1 with --init)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")
-    p.add_argument("--lr", type=float, help="Adam's learning rate (default 1e-3; 1e-4 with --init)")
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default 1e-3; 1e-4 with --init)")
     p.add_argument("--lr-decay", choices=("none", "cosine", "step"), default="cosine",
                    help="per-epoch schedule: cosine from --lr down toward 0 over the epochs "
                         "(default), step: halve it every --lr-step epochs, or none")
     p.add_argument("--lr-step", type=int, default=5, metavar="N", help="epochs between halvings for step decay")
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
-    p.add_argument("--augment", action=argparse.BooleanOptionalAction,
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=False,
                    help="randomly rotate, scale, shift, thicken/thin the training digits "
                         "(default: no; yes with --init)")
     p.add_argument("--drawn", type=float, default=0.0, metavar="F",
                    help="add F digits drawn with a pen, as in the app, per MNIST digit to every "
                         "batch (e.g. 0.25; default 0: none)")
-    p.add_argument("--outliers", type=float, metavar="F",
+    p.add_argument("--outliers", type=float, default=0.0, metavar="F",
                    help="outlier exposure: add F non-digit drawings per training digit to every "
                         "batch, with a uniform target, so the network learns to say 'not a "
                         "digit' (e.g. 0.25; default 0: none; with --init, "
@@ -242,7 +245,9 @@ def parse_args(argv):
     With --resume, the checkpoint's settings are the defaults; a different value given for one
     of RUN_SETTINGS is refused, as it would not continue the run."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # argparse gives a default only to what the namespace lacks: DEPENDS_ON_INIT stay None here
+    # unless given, and get theirs below, once it is known whether --init was.
+    args = parser.parse_args(argv, namespace=argparse.Namespace(**dict.fromkeys(DEPENDS_ON_INIT)))
     out, problem = choose_out(args)
     if problem:
         parser.error(problem)
@@ -267,9 +272,10 @@ def parse_args(argv):
     elif args.workers > (os.cpu_count() or 1):
         parser.error(f"--workers {args.workers}: this machine has {os.cpu_count()} cores, and "
                      f"each worker is a process that needs one: give at most {os.cpu_count()}")
-    for name, default in (FINE_TUNING_DEFAULTS if args.init else TRAINING_DEFAULTS).items():
+    for name in DEPENDS_ON_INIT:
         if getattr(args, name) is None:
-            setattr(args, name, default)
+            setattr(args, name, FINE_TUNING_DEFAULTS.get(name) if args.init
+                    else parser.get_default(name))
     args.out = str(out)
     problem = check_writable(out)
     if problem:
