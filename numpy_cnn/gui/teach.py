@@ -17,7 +17,8 @@
 - Back to the shipped weights: the taught file is set aside (renamed, kept beside it) and the
   shipped network is loaded again.
 
-TeachPanel is one more view of the App: show(prediction) / show_nothing() after each drawing.
+TeachPanel is one more view of the App (show(prediction), show_nothing()), though what it
+saves is the drawing itself, not the answer.
 """
 import time
 import tkinter as tk
@@ -50,7 +51,6 @@ class TeachPanel:
         self.start = opened if opened not in (None, taught_weights()) else shipped_weights()
         self.settings = {}
         self.teaching = None
-        self.prediction = None
         self.saved = None           # (the drawing's strokes, the file it was saved to)
         self.review = None
         self.frame = self._make_controls(parent)
@@ -99,10 +99,10 @@ class TeachPanel:
     # ------------------------------------------------------------ the App's view protocol
 
     def show(self, prediction):
-        self.prediction = prediction
+        """Nothing changes with the answer: a correction saves the drawing itself."""
 
     def show_nothing(self):
-        self.prediction = None
+        pass
 
     # ------------------------------------------------------------ Correct it
 
