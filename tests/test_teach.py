@@ -7,7 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 # first: test_gui skips these tests where tkinter is missing (and fails them when $CI is set)
-from test_gui import ONE, SEVEN, WEIGHTS, click, display, drag, press, shown, wait_until  # noqa: F401
+from test_gui import ONE, SEVEN, WEIGHTS, click, drag, press, shown, wait_until
 
 import tkinter as tk  # noqa: E402
 from PIL import Image  # noqa: E402
