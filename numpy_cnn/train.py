@@ -50,10 +50,10 @@ hundred of them count as much as 3,400 images would among 55,000. The MNIST digi
 there ("replay"): trained on your digits alone, the network would drift to wherever reads them
 best and forget what it knew; with them, every step must still read MNIST, so it only moves
 where it can do both. More of yours per batch: more learnt, more forgotten (benchmarks/teach.py
---fraction measures both). With --init the
-defaults change to a fine-tuning's: --lr 1e-4 (small steps near a good minimum), --epochs 1,
---augment, and --outliers 0.1 if the network already says "not a digit" to non-digits (it was
-trained with outlier exposure), so that it keeps that; else 0 (see outliers_to_keep). A resumed
+--fraction measures both). With --init the defaults change to a fine-tuning's: --lr 1e-4 (small
+steps near a good minimum), --epochs 1, --augment, and --outliers 0.1 if the network already
+says "not a digit" to non-digits (it was trained with outlier exposure), so that it keeps that;
+else 0 (see outliers_to_keep). A resumed
 run continues from its checkpoint, which holds its weights and its --extra images: --init and
 --extra are only given to start a run.
 """
@@ -72,6 +72,7 @@ import numpy as np
 
 from .augment import augment_batch
 from .data import DataFileError, DownloadError, load_mnist
+from .digit_folder import DigitFolderError, read_digit_folder
 from .evaluate import evaluate
 from .losses import NOT_A_DIGIT
 from .model import build_reference_model
@@ -79,7 +80,6 @@ from .optim import Adam
 from .parallel import DataParallel
 from .paths import SHIPPED_WEIGHTS, runs_dir
 from .progress import EpochProgress, epoch_line, format_duration
-from .digit_folder import DigitFolderError, read_digit_folder
 from .storage import WeightsError, atomic_savez, load_digit_model, read_npz, save
 
 CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
@@ -112,7 +112,8 @@ def build_parser():
     p.add_argument("--epochs", type=int, default=5, metavar="N",
                    help="passes over the training set (default 5; 1 with --init)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")
-    p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default 1e-3; 1e-4 with --init)")
+    p.add_argument("--lr", type=float, default=1e-3,
+                   help="Adam's learning rate (default 1e-3; 1e-4 with --init)")
     p.add_argument("--lr-decay", choices=("none", "cosine", "step"), default="cosine",
                    help="per-epoch schedule: cosine from --lr down toward 0 over the epochs "
                         "(default), step: halve it every --lr-step epochs, or none")
@@ -592,6 +593,7 @@ def main(argv=None):
                 return 1
             print(f"Resuming {ckpt} after epoch {run['epochs_done']}.")
         else:
+            extra = read_extra(args.extra) if args.extra else None
             if args.init:
                 start_from(model, args.init)
                 print(f"Fine-tuning {args.init}.")
@@ -599,9 +601,8 @@ def main(argv=None):
                 args.outliers, flagged = outliers_to_keep(model, args.seed)
                 print(f"The network says 'not a digit' to {flagged:.0%} of {KNOWS_SAMPLE} "
                       f"non-digits: --outliers {args.outliers:g}.")
-            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0}
-            if args.extra:
-                run["extra"] = read_extra(args.extra)
+            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0,
+                   "extra": extra}
             if ckpt.exists():
                 print(f"Note: a new run; its first epoch will replace the checkpoint {ckpt} "
                       f"(use --resume to continue that one instead).")

@@ -28,8 +28,9 @@ LONGEST_REASON = 200      # characters of the training's last line shown in a di
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m numpy_cnn.gui",
                                      description="Draw a digit and watch the network read it.")
-    parser.add_argument("--weights", help="trained weights (.npz) to load "
-                                          "(default: the shipped numpy_cnn/weights/mnist_cnn.npz)")
+    parser.add_argument("--weights", help="trained weights (.npz) to load (default: those Teach "
+                                          "made from your digits, if any, else the shipped "
+                                          "numpy_cnn/weights/mnist_cnn.npz)")
     return parser.parse_args(argv)
 
 
