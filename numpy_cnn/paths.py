@@ -11,6 +11,8 @@
   user_dir()/mnist, where they are downloaded once and checked against their SHA-256. An
   installed copy (site-packages) never writes next to its own code.
 - my_digits_dir(): user_dir()/my_digits, digits the user drew and labelled.
+- taught_weights(): user_dir()/my_weights/mnist_cnn.npz, the network the app's Teach fine-tuned
+  on those digits; the app loads it, when it exists, instead of the shipped weights.
 
 Nothing here creates a folder: whoever writes a file makes its folder then.
 """
@@ -57,3 +59,8 @@ def mnist_dir():
 def my_digits_dir():
     """Where the user's own labelled digits are kept."""
     return user_dir() / "my_digits"
+
+
+def taught_weights():
+    """The weights the app's Teach writes (see numpy_cnn.gui.teacher), and then loads."""
+    return user_dir() / "my_weights" / "mnist_cnn.npz"

@@ -25,12 +25,16 @@ class WeightsError(ValueError):
     """A weights file that cannot be used: the message says which file and why."""
 
 
-def atomic_write(path, write):
+def atomic_write(path, write, replace=True):
     """Write a file via a temporary file in the same folder, then rename it over path.
 
     write: called with the temporary file, open for writing bytes. os.replace is atomic, so a
     crash leaves either the old file or the new one, never half of one.
-    Raises: OSError naming `path` (not the temporary file) if it cannot be written.
+    replace=False: never replace an existing file. The finished file is hard-linked to path
+    instead of renamed (os.link, atomic too, fails if path exists), then its temporary name
+    removed.
+    Raises: OSError naming `path` (not the temporary file) if it cannot be written; with
+            replace=False, FileExistsError if path exists.
     """
     path = Path(path)
     try:
@@ -44,7 +48,11 @@ def atomic_write(path, write):
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)   # mkstemp makes the file private; weights are for everyone to read
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)
+            os.unlink(tmp)
     except BaseException as error:
         os.unlink(tmp)
         if isinstance(error, OSError):

@@ -40,6 +40,22 @@ the learning-rate schedule stays the one the run started with, over its first --
 epochs beyond it keep the schedule's last rate (with the cosine, the final small one: extending
 a finished run fine-tunes it, it does not jump back to a large rate). For a longer schedule,
 start a new run with more --epochs.
+
+Fine-tuning (--init WEIGHTS): start from trained weights instead of random ones, and teach them
+something more -- typically your own handwriting, with --extra DIR: a folder with one subfolder
+of images per digit (numpy_cnn.digit_folder; the app's "Correct it" saves drawings that way).
+Every batch of MNIST digits gets --extra-fraction of your images besides (0.0625: 4 per batch of
+64, picked at random), so that they weigh the same in every step however few they are: a
+hundred of them count as much as 3,400 images would among 55,000. The MNIST digits are still
+there ("replay"): trained on your digits alone, the network would drift to wherever reads them
+best and forget what it knew; with them, every step must still read MNIST, so it only moves
+where it can do both. More of yours per batch: more learnt, more forgotten (benchmarks/teach.py
+--fraction measures both). With --init the defaults change to a fine-tuning's: --lr 1e-4 (small
+steps near a good minimum), --epochs 1, --augment, and --outliers 0.1 if the network already
+says "not a digit" to non-digits (it was trained with outlier exposure), so that it keeps that;
+else 0 (see outliers_to_keep). A resumed
+run continues from its checkpoint, which holds its weights and its --extra images: --init and
+--extra are only given to start a run.
 """
 import argparse
 import json
@@ -56,6 +72,7 @@ import numpy as np
 
 from .augment import augment_batch
 from .data import DataFileError, DownloadError, load_mnist
+from .digit_folder import DigitFolderError, read_digit_folder
 from .evaluate import evaluate
 from .losses import NOT_A_DIGIT
 from .model import build_reference_model
@@ -64,15 +81,24 @@ from .parallel import DataParallel
 from .paths import SHIPPED_WEIGHTS, runs_dir
 from .reference import OneProcess
 from .progress import EpochProgress, epoch_line, format_duration
-from .storage import WeightsError, atomic_savez, read_npz, save
+from .storage import WeightsError, atomic_savez, load_digit_model, read_npz, save
 
 CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
 MNIST_TRAIN_SIZE = 60000
 WEIGHTS_NAME = "mnist_cnn.npz"          # the weights file's name inside a run folder
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
 RUN_SETTINGS = ("seed", "batch_size", "lr", "lr_decay", "lr_step", "augment", "drawn", "outliers",
-                "val_split", "limit", "test_limit", "workers")
+                "extra_fraction", "val_split", "limit", "test_limit", "workers")
+# Options whose default depends on whether the run starts from trained weights (--init): the
+# parser's default without it, these with it (--outliers: see outliers_to_keep).
+DEPENDS_ON_INIT = ("lr", "epochs", "augment", "outliers")
+FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}
+FINE_TUNING_OUTLIERS = 0.1 # --outliers with --init, if the network says "not a digit" already
+EXTRA_FRACTION = 0.0625    # --extra images per MNIST digit in every batch: 4 per batch of 64
+# Entries of a run kept in its checkpoint as arrays ("prefix.name"), not in its JSON state.
+RUN_ARRAYS = {"best_params": "best.", "extra": "extra."}
 EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
+KNOWS_SAMPLE = 100         # non-digits shown to a network to see whether it says "not a digit"
 
 
 class TrainingDiverged(RuntimeError):
@@ -84,23 +110,36 @@ def build_parser():
                                 description="Train the reference CNN on MNIST, in plain NumPy.",
                                 epilog="The shipped weights: --augment --epochs 40 --val-split 0 "
                                        "--replace-shipped")
-    p.add_argument("--epochs", type=int, default=5, metavar="N", help="passes over the training set (default 5)")
+    p.add_argument("--epochs", type=int, default=5, metavar="N",
+                   help="passes over the training set (default 5; 1 with --init)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")
-    p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate (default 1e-3)")
+    p.add_argument("--lr", type=float, default=1e-3,
+                   help="Adam's learning rate (default 1e-3; 1e-4 with --init)")
     p.add_argument("--lr-decay", choices=("none", "cosine", "step"), default="cosine",
                    help="per-epoch schedule: cosine from --lr down toward 0 over the epochs "
                         "(default), step: halve it every --lr-step epochs, or none")
     p.add_argument("--lr-step", type=int, default=5, metavar="N", help="epochs between halvings for step decay")
     p.add_argument("--seed", type=int, default=0, help="seed of the random generator (default 0)")
-    p.add_argument("--augment", action="store_true",
-                   help="randomly rotate, scale, shift, thicken/thin the training digits")
+    p.add_argument("--augment", action=argparse.BooleanOptionalAction, default=False,
+                   help="randomly rotate, scale, shift, thicken/thin the training digits "
+                        "(default: no; yes with --init)")
     p.add_argument("--drawn", type=float, default=0.0, metavar="F",
                    help="add F digits drawn with a pen, as in the app, per MNIST digit to every "
                         "batch (e.g. 0.25; default 0: none)")
     p.add_argument("--outliers", type=float, default=0.0, metavar="F",
                    help="outlier exposure: add F non-digit drawings per training digit to every "
                         "batch, with a uniform target, so the network learns to say 'not a "
-                        "digit' (e.g. 0.25; default 0: none)")
+                        "digit' (e.g. 0.25; default 0: none; with --init, "
+                        f"{FINE_TUNING_OUTLIERS} if the network already says 'not a digit')")
+    p.add_argument("--init", metavar="WEIGHTS",
+                   help="fine-tune: start from these trained weights instead of random ones "
+                        "(changes the defaults of --lr, --epochs and --outliers)")
+    p.add_argument("--extra", action="append", metavar="DIR",
+                   help="also train on every image of DIR, a folder with one subfolder per "
+                        "digit 0-9 (as the app's Correct-it saves them); may be repeated")
+    p.add_argument("--extra-fraction", type=float, default=EXTRA_FRACTION, metavar="F",
+                   help=f"--extra images added per MNIST digit to every batch, picked at random "
+                        f"(default {EXTRA_FRACTION}: 4 per batch of 64)")
     p.add_argument("--val-split", type=int, default=5000, metavar="N",
                    help="hold out the last N training images for validation (default 5000; 0: none)")
     p.add_argument("--patience", type=int, default=None, metavar="N",
@@ -208,7 +247,9 @@ def parse_args(argv):
     With --resume, the checkpoint's settings are the defaults; a different value given for one
     of RUN_SETTINGS is refused, as it would not continue the run."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # argparse gives a default only to what the namespace lacks: DEPENDS_ON_INIT stay None here
+    # unless given, and get theirs below, once it is known whether --init was.
+    args = parser.parse_args(argv, namespace=argparse.Namespace(**dict.fromkeys(DEPENDS_ON_INIT)))
     out, problem = choose_out(args)
     if problem:
         parser.error(problem)
@@ -217,7 +258,11 @@ def parse_args(argv):
             saved = read_checkpoint(checkpoint_path(out))[0]["settings"]
         except WeightsError as error:
             parser.error(f"cannot resume: {error}")
-        not_kept = ("resume", "out", "name", "replace_shipped", "data_dir", "progress_every")
+        if args.init is not None or args.extra:
+            parser.error("--resume continues from the checkpoint, which holds the run's weights "
+                         "and its --extra images: give --init and --extra only to start a run")
+        not_kept = ("resume", "out", "name", "replace_shipped", "data_dir", "progress_every",
+                    "init", "extra")
         # A setting added since the checkpoint was made had its default then.
         saved = {**{k: parser.get_default(k) for k in RUN_SETTINGS},
                  **{k: v for k, v in saved.items() if k not in not_kept}}
@@ -229,6 +274,10 @@ def parse_args(argv):
     elif args.workers > (os.cpu_count() or 1):
         parser.error(f"--workers {args.workers}: this machine has {os.cpu_count()} cores, and "
                      f"each worker is a process that needs one: give at most {os.cpu_count()}")
+    for name in DEPENDS_ON_INIT:
+        if getattr(args, name) is None:
+            setattr(args, name, FINE_TUNING_DEFAULTS.get(name) if args.init
+                    else parser.get_default(name))
     args.out = str(out)
     problem = check_writable(out)
     if problem:
@@ -240,8 +289,8 @@ def parse_args(argv):
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not args.lr > 0:
         parser.error("--lr must be positive")
-    for name in ("drawn", "outliers"):
-        if not 0 <= getattr(args, name) <= 1:
+    for name in ("drawn", "outliers", "extra_fraction"):
+        if getattr(args, name) is not None and not 0 <= getattr(args, name) <= 1:
             parser.error(f"--{name} must be between 0 and 1")
     if args.progress_every is not None and not args.progress_every > 0:
         parser.error("--progress-every must be positive")
@@ -278,11 +327,12 @@ def load_splits(args):
             "test": (x_test[:args.test_limit], y_test[:args.test_limit])}
 
 
-def make_extras(args, train_size):
+def make_extras(args, train_size, extra=None):
     """The drawings added to every batch: [(images (M, 28, 28) uint8, labels (M,), fraction)].
 
     --drawn: digits drawn with a pen as in the app (numpy_cnn.drawn_digits), with their labels;
-    --outliers: non-digits (numpy_cnn.outliers), labelled NOT_A_DIGIT (outlier exposure).
+    --outliers: non-digits (numpy_cnn.outliers), labelled NOT_A_DIGIT (outlier exposure);
+    extra: {"images", "labels"}, the images of --extra (see read_extra), --extra-fraction each.
     Each bank is drawn once, by a generator of its own seeded by --seed: the same banks for a run
     and its resumption, whatever the state of the training generator. A batch of B digits gets
     round(fraction * B) images of each bank, picked at random.
@@ -301,6 +351,8 @@ def make_extras(args, train_size):
             from .drawn_digits import drawn_digit_bank
             images, labels = drawn_digit_bank(n, rng)
         extras.append((images, labels, fraction))
+    if extra:
+        extras.append((extra["images"], extra["labels"], args.extra_fraction))
     return extras
 
 
@@ -308,6 +360,41 @@ def make_trainer(model, workers):
     """What computes each batch's loss and gradients: the plain one-process step
     (reference.OneProcess) for one worker; DataParallel, the same interface on more processes."""
     return OneProcess(model) if workers == 1 else DataParallel(model, workers)
+
+
+def read_extra(folders):
+    """The images of the --extra folders (numpy_cnn.digit_folder.read_digit_folder), as
+    {"images": (M, 28, 28) uint8, "labels": (M,) int64}; an image that cannot be read is named on
+    stderr and skipped. Raises DigitFolderError for a folder without a readable image."""
+    read = [read_digit_folder(folder) for folder in folders]
+    for folder, (_, labels) in zip(folders, read):
+        counts = ", ".join(f"{d}: {n}" for d, n in enumerate(np.bincount(labels, minlength=10)))
+        print(f"Read {len(labels):,} images of digits from {folder} ({counts}).")
+    return {"images": np.concatenate([images for images, _ in read]),
+            "labels": np.concatenate([labels for _, labels in read])}
+
+
+def outliers_to_keep(model, seed):
+    """--outliers for fine-tuning `model`: FINE_TUNING_OUTLIERS if it flags at least half of
+    KNOWS_SAMPLE non-digits "not a digit" (it learned that from outlier exposure: mixing
+    non-digits into every batch keeps it so), else 0 (fine-tuning keeps what a network can do;
+    it does not teach it more). Returns (fraction, the share of non-digits it flags)."""
+    from .notdigit import is_not_a_digit
+    from .outliers import outlier_bank
+    bank = outlier_bank(KNOWS_SAMPLE, np.random.default_rng([seed, 3]))
+    flagged = float(is_not_a_digit(model.predict_proba(bank)).mean())
+    return (FINE_TUNING_OUTLIERS if flagged >= 0.5 else 0.0), flagged
+
+
+def start_from(model, path):
+    """Copy the weights saved in `path` into model (the reference network), for fine-tuning.
+    Raises WeightsError if the file cannot be used or holds another network."""
+    trained = load_digit_model(path)
+    if trained.architecture() != model.architecture() or trained.dtype != model.dtype:
+        raise WeightsError(f"{path}: holds another network than the reference one that "
+                           f"training builds: it cannot be fine-tuned here")
+    for name, p in model.params.items():
+        p[...] = trained.params[name]
 
 
 def train_step(trainer, optimizer, x, y, rng, counted=None):
@@ -349,14 +436,16 @@ def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress, ext
 
 def save_checkpoint(path, model, optimizer, rng, run):
     """Write everything needed to continue bit for bit, atomically, as one .npz (no pickle):
-    parameters ("param.*"), Adam's state ("adam.*"), the best weights so far ("best.*"), and
-    "__state__": JSON text of the run (settings, history, ...) and of the generator's state."""
-    state = {k: v for k, v in run.items() if k != "best_params"}
+    parameters ("param.*"), Adam's state ("adam.*"), the best weights so far ("best.*"), the
+    --extra images ("extra.*"), and "__state__": JSON text of the run (settings, history, ...)
+    and of the generator's state."""
+    state = {k: v for k, v in run.items() if k not in RUN_ARRAYS}
     state.update(format=CHECKPOINT_FORMAT, rng=rng.bit_generator.state)
     arrays = {"__state__": np.array(json.dumps(state))}
     arrays.update({f"param.{k}": p for k, p in model.params.items()})
     arrays.update({f"adam.{k}": a for k, a in optimizer.state_dict().items()})
-    arrays.update({f"best.{k}": p for k, p in run.get("best_params", {}).items()})
+    for key, prefix in RUN_ARRAYS.items():
+        arrays.update({f"{prefix}{k}": a for k, a in (run.get(key) or {}).items()})
     atomic_savez(path, arrays)
 
 
@@ -384,7 +473,7 @@ def restore_checkpoint(path, model, optimizer, rng):
     except (KeyError, ValueError, TypeError) as error:
         raise WeightsError(f"{path}: checkpoint does not fit this model ({error})") from None
     state.pop("format")
-    return dict(state, best_params=part("best."))
+    return dict(state, **{key: part(prefix) for key, prefix in RUN_ARRAYS.items()})
 
 
 def update_best(run, model, val_loss, patience):
@@ -512,7 +601,16 @@ def main(argv=None):
                 return 1
             print(f"Resuming {ckpt} after epoch {run['epochs_done']}.")
         else:
-            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0}
+            extra = read_extra(args.extra) if args.extra else None
+            if args.init:
+                start_from(model, args.init)
+                print(f"Fine-tuning {args.init}.")
+            if args.outliers is None:
+                args.outliers, flagged = outliers_to_keep(model, args.seed)
+                print(f"The network says 'not a digit' to {flagged:.0%} of {KNOWS_SAMPLE} "
+                      f"non-digits: --outliers {args.outliers:g}.")
+            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0,
+                   "extra": extra}
             if ckpt.exists():
                 print(f"Note: a new run; its first epoch will replace the checkpoint {ckpt} "
                       f"(use --resume to continue that one instead).")
@@ -522,7 +620,8 @@ def main(argv=None):
               f"{args.epochs} epoch(s) of batches of {args.batch_size}, Adam lr {args.lr:g} "
               f"(decay: {args.lr_decay}), augmentation {'on' if args.augment else 'off'}, "
               f"seed {args.seed}.")
-        fit(args, model, optimizer, rng, splits, run, make_extras(args, len(splits["train"][1])))
+        fit(args, model, optimizer, rng, splits, run,
+            make_extras(args, len(splits["train"][1]), run.get("extra")))
         finish(args, model, splits, run)
     except KeyboardInterrupt:
         print(f"\nInterrupted. {resume_hint(args)}", file=sys.stderr)
@@ -531,7 +630,7 @@ def main(argv=None):
         print(f"error: training diverged: {error}. Nothing was saved from this epoch; "
               f"try a smaller --lr.", file=sys.stderr)
         return 1
-    except (WeightsError, DataFileError, DownloadError, OSError) as error:
+    except (WeightsError, DataFileError, DownloadError, DigitFolderError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

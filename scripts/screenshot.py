@@ -30,7 +30,7 @@ import numpy_cnn                                          # noqa: E402
 from numpy_cnn import explain                                       # noqa: E402
 from numpy_cnn.data import load_mnist                               # noqa: E402
 from numpy_cnn.gui.app import App                                   # noqa: E402
-from numpy_cnn.gui.predictor import Predictor, find_weights         # noqa: E402
+from numpy_cnn.gui.predictor import Predictor, shipped_weights      # noqa: E402
 from numpy_cnn.gui.xvfb import virtual_display                      # noqa: E402
 
 SHOTS = ("app", "why", "inside", "learn", "explain")
@@ -119,7 +119,7 @@ def explain_figure(weights, out):
 def main():
     args = parse_args()
     if "explain" in args.only:
-        explain_figure(find_weights(args.weights), args.docs / "explain.png")
+        explain_figure(Path(args.weights or shipped_weights()), args.docs / "explain.png")
     windows = [shot for shot in args.only if shot != "explain"]
     if not windows:
         return
@@ -128,7 +128,7 @@ def main():
     else:
         screen = virtual_display(*SCREEN)
     with screen as display:
-        screenshots(display, find_weights(args.weights), args.docs, windows)
+        screenshots(display, Path(args.weights or shipped_weights()), args.docs, windows)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ import io
 import math
 import os
 import signal
-import shutil
 import subprocess
 import sys
 import time
@@ -41,7 +40,6 @@ from numpy_cnn.progress import EpochProgress
 from numpy_cnn.gui.predictor import Prediction, Predictor, app_weights, find_weights
 from numpy_cnn.gui.training import Progress, TrainingWindow, parse_progress, training_command
 from numpy_cnn.gui.widgets import PROMPT
-from numpy_cnn.gui.xvfb import XvfbError, virtual_display
 from numpy_cnn.layers import Dense, Flatten
 from numpy_cnn.preprocess import EmptyImageError
 
@@ -77,28 +75,6 @@ def model():
     if not WEIGHTS.is_file():
         pytest.fail(f"{WEIGHTS} is missing: train it with `python -m numpy_cnn.train --augment`")
     return numpy_cnn.load(WEIGHTS)
-
-
-def require(program, package):
-    """Skip the test if `program` is not installed; fail instead when $CI is set."""
-    if shutil.which(program) is None:
-        reason = f"{program} is not installed (Debian/Ubuntu: sudo apt-get install {package})"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI is set, so the GUI tests must run")
-        pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def display():
-    """A virtual screen for the whole session; DISPLAY points to it."""
-    require("Xvfb", "xvfb")
-    require("xdotool", "xdotool")
-    try:
-        with virtual_display() as name, pytest.MonkeyPatch.context() as patch:
-            patch.setenv("DISPLAY", name)
-            yield name
-    except XvfbError as error:
-        pytest.fail(str(error))
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ A screen of 1920x1080, so that the new windows open beside the app's, as on a de
 import numpy as np
 import pytest
 # first: test_gui skips these tests where tkinter is missing (and fails them when $CI is set)
-from test_gui import (SEVEN, WEIGHTS, click, drag, press, require, shown, wait_until,
-                      xdotool)
+from test_gui import (SEVEN, WEIGHTS, click, drag, press, shown,
+                      wait_until, xdotool)
 
 import tkinter as tk  # noqa: E402
 from PIL import ImageGrab  # noqa: E402
@@ -18,20 +18,13 @@ import numpy_cnn  # noqa: E402
 from numpy_cnn import pictures  # noqa: E402
 from numpy_cnn.gui.app import App  # noqa: E402
 from numpy_cnn.gui.predictor import Predictor  # noqa: E402
-from numpy_cnn.gui.xvfb import XvfbError, virtual_display  # noqa: E402
 from numpy_cnn.insight import grad_cam, saliency, strongest_inputs  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def screen():
-    require("Xvfb", "xvfb")
-    require("xdotool", "xdotool")
-    try:
-        with virtual_display(1920, 1080) as name, pytest.MonkeyPatch.context() as patch:
-            patch.setenv("DISPLAY", name)
-            yield name
-    except XvfbError as error:
-        pytest.fail(str(error))
+def screen(display):
+    """test_gui's virtual screen of the session, 1920x1080."""
+    return display
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
+import numpy_cnn
 from numpy_cnn import load, paths, report, train
 from numpy_cnn import progress as progress_module
 from numpy_cnn.data import load_mnist
@@ -416,3 +418,125 @@ def test_progress_lines_every_few_seconds_off_a_terminal(monkeypatch):
     lines = stream.getvalue().splitlines()
     assert len(lines) == 3 and lines[1].startswith("epoch 1/2 [") and "2/3 batches" in lines[1]
     assert "loss 0.5000" in lines[1] and "ETA" in lines[1] and "\r" not in stream.getvalue()
+
+
+# ------------------------------------------------------------------ fine-tuning: --init, --extra
+
+def save_png(pixels, path):
+    """A uint8 (28, 28) digit as a PNG file (the folders --extra reads)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(pixels).save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def seven():
+    """The first MNIST test digit, a 7 the shipped network reads."""
+    return load_mnist()[2][0]
+
+
+FINE_TUNE = ["--limit", "256", "--val-split", "128", "--test-limit", "128", "--lr", "1e-3",
+             "--extra-fraction", "0.5", "--outliers", "0.1"]
+
+
+def test_fine_tuning_on_an_extra_folder_teaches_its_digit(tmp_path, quick, seven, capsys):
+    """A 7 labelled 3 in the folder: started from the shipped weights, a short fine-tuning
+    changes the weights and makes the network read that drawing as a 3."""
+    save_png(seven, tmp_path / "mine" / "3" / "seven.png")
+    shipped = load(paths.SHIPPED_WEIGHTS)
+    assert shipped.predict(seven[None])[0] == 7
+    out = tmp_path / "tuned.npz"
+    assert train.main(FINE_TUNE + ["--epochs", "3", "--init", str(paths.SHIPPED_WEIGHTS),
+                                   "--extra", str(tmp_path / "mine"), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Fine-tuning" in printed and "Read 1 images of digits" in printed
+    tuned = load(out)
+    assert tuned.predict(seven[None])[0] == 3
+    changed = [k for k in shipped.params if not np.array_equal(shipped.params[k], tuned.params[k])]
+    assert sorted(changed) == sorted(shipped.params)
+
+
+def test_fine_tuning_defaults_apply_only_with_init():
+    tuning, training = train.parse_args(["--init", "w.npz"]), train.parse_args([])
+    for name, value in train.FINE_TUNING_DEFAULTS.items():
+        assert getattr(tuning, name) == value and getattr(training, name) != value
+    assert tuning.lr < training.lr and tuning.augment and training.outliers == 0
+    assert tuning.outliers is None          # decided once the network is loaded: see below
+    assert train.parse_args(["--init", "w.npz", "--lr", "0.01", "--no-augment"]).lr == 0.01
+    assert train.parse_args(["--init", "w.npz", "--no-augment"]).augment is False
+
+
+def test_a_broken_image_in_an_extra_folder_is_named_and_skipped(tmp_path, quick, seven, capsys):
+    save_png(seven, tmp_path / "mine" / "7" / "good.png")
+    broken = tmp_path / "mine" / "7" / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n cut short")
+    assert train.main(TINY + ["--epochs", "1", "--extra", str(tmp_path / "mine"),
+                              "--out", str(tmp_path / "m.npz")]) == 0
+    captured = capsys.readouterr()
+    assert f"skipped {broken}" in captured.err and "Read 1 images" in captured.out
+
+
+def test_an_extra_folder_without_images_is_one_line(tmp_path, quick, capsys):
+    (tmp_path / "empty" / "4").mkdir(parents=True)
+    assert train.main(TINY + ["--extra", str(tmp_path / "empty"),
+                              "--out", str(tmp_path / "m.npz")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "no digit images" in err
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_init_weights_of_another_network_are_refused(tmp_path, quick, capsys):
+    from numpy_cnn.layers import Dense, Flatten
+    other = numpy_cnn.Sequential([Flatten(name="f"), Dense(784, 10, name="d",
+                                                           rng=np.random.default_rng(0))])
+    numpy_cnn.save(other, tmp_path / "other.npz")
+    assert train.main(TINY + ["--init", str(tmp_path / "other.npz"),
+                              "--out", str(tmp_path / "m.npz")]) == 1
+    assert "another network" in capsys.readouterr().err
+
+
+def test_a_resumed_fine_tuning_keeps_its_extra_images(tmp_path, quick, seven, monkeypatch,
+                                                      capsys):
+    """The checkpoint holds the --extra images: changing the folder after an interruption does
+    not change the run, which ends as the uninterrupted one did; --extra or --init with
+    --resume is refused."""
+    folder = tmp_path / "mine"
+    save_png(seven, folder / "3" / "seven.png")
+    options = FINE_TUNE + ["--epochs", "2", "--init", str(paths.SHIPPED_WEIGHTS), "--extra",
+                           str(folder), "--no-augment"]
+    assert train.main(options + ["--out", str(tmp_path / "straight.npz")]) == 0
+
+    steps, real_step = [], train.train_step
+    def interrupt_in_epoch_2(*args):
+        steps.append(1)
+        if len(steps) == 6:
+            raise KeyboardInterrupt
+        return real_step(*args)
+    monkeypatch.setattr(train, "train_step", interrupt_in_epoch_2)
+    out = tmp_path / "resumed.npz"
+    assert train.main(options + ["--out", str(out)]) == 130
+    monkeypatch.setattr(train, "train_step", real_step)
+    save_png(255 - seven, folder / "3" / "seven.png")          # the folder changes meanwhile
+    save_png(seven, folder / "5" / "another.png")
+    capsys.readouterr()
+    for again in (["--extra", str(folder)], ["--init", str(paths.SHIPPED_WEIGHTS)]):
+        with pytest.raises(SystemExit):
+            train.main(["--resume", "--out", str(out), *again])
+        assert "give --init and --extra only to start a run" in capsys.readouterr().err
+    assert train.main(["--resume", "--out", str(out)]) == 0
+    assert_same_weights(tmp_path / "straight.npz", out)
+
+
+def test_fine_tuning_mixes_non_digits_in_only_for_a_network_that_flags_them(monkeypatch):
+    """--outliers with --init keeps what the network can do: a network that says "not a
+    digit" to non-digits gets them in every batch, one that never learned it does not."""
+    class Says:
+        def __init__(self, top):
+            self.top = top
+
+        def predict_proba(self, images):
+            p = np.full((len(images), 10), (1 - self.top) / 9)
+            p[:, 0] = self.top
+            return p
+    assert train.outliers_to_keep(Says(0.2), 0) == (train.FINE_TUNING_OUTLIERS, 1.0)
+    assert train.outliers_to_keep(Says(0.9), 0) == (0.0, 0.0)

@@ -13,5 +13,8 @@ Modules, from the model side to the screen:
              inside (every layer's output), heatmap ("why this answer" on the canvas),
              learn + learner (a fresh network trained in a process of its own); panels: their
              pictures
+- teach:     under the answer: Correct it (save the drawing as the digit it is), Review
+             (review: the saved digits), Teach it (teacher: fine-tune on them in a process of
+             its own) and back to the shipped weights
 - xvfb:      a virtual screen for the tests and the README screenshot
 """

@@ -1,7 +1,9 @@
 """Open the drawing app:  numpy-cnn draw [--weights PATH]   (or python -m numpy_cnn.gui)
 
-Without --weights it loads the shipped weights, numpy_cnn/weights/mnist_cnn.npz (for a copy
-without them: the app's own run, see predictor.find_weights). If the file does not exist, it
+Without --weights it loads the weights the app's Teach made from the user's digits, if there
+are any (numpy_cnn.paths.taught_weights(); unusable ones are passed over with a note), else the
+shipped weights, numpy_cnn/weights/mnist_cnn.npz (for a copy without them: the app's own run,
+see predictor.find_weights). If the file does not exist, it
 offers to train the network first, or, if a training was stopped before it finished, to resume
 it from its checkpoint. If the file cannot be used, it says why, in a dialog and on stderr, and
 exits with status 1. Ctrl-C in the terminal closes it (status 130).
@@ -12,11 +14,12 @@ import sys
 import tkinter as tk
 from tkinter import messagebox
 
+from numpy_cnn.paths import taught_weights
 from numpy_cnn.storage import WeightsError, load_digit_model
 
 from .app import App
 from .ctrl_c import CtrlC
-from .predictor import Predictor, find_weights
+from .predictor import Predictor, find_weights, shipped_weights
 from .training import TrainingWindow, training_command
 
 LONGEST_REASON = 200      # characters of the training's last line shown in a dialog
@@ -25,8 +28,9 @@ LONGEST_REASON = 200      # characters of the training's last line shown in a di
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m numpy_cnn.gui",
                                      description="Draw a digit and watch the network read it.")
-    parser.add_argument("--weights", help="trained weights (.npz) to load "
-                                          "(default: the shipped numpy_cnn/weights/mnist_cnn.npz)")
+    parser.add_argument("--weights", help="trained weights (.npz) to load (default: those Teach "
+                                          "made from your digits, if any, else the shipped "
+                                          "numpy_cnn/weights/mnist_cnn.npz)")
     return parser.parse_args(argv)
 
 
@@ -48,7 +52,7 @@ def main(argv=None):
             ctrl_c.raise_if_pressed()
             root.destroy()
             return 1
-        App(root, Predictor(model))
+        App(root, Predictor(model, weights))
         root.deiconify()
         root.mainloop()
         ctrl_c.raise_if_pressed()
@@ -72,6 +76,9 @@ def load_model(root, weights, ctrl_c):
     try:
         return load_digit_model(weights)
     except WeightsError as error:
+        if weights == taught_weights():      # the app made them: it can do without them
+            print(f"gui: {error}; reading with the shipped weights instead", file=sys.stderr)
+            return load_model(root, shipped_weights(), ctrl_c)
         report_error(root, "Cannot use these weights", str(error))
         return None
 

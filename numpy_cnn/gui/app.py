@@ -7,8 +7,8 @@
     |                          |   0 |--                                |
     |                          |   ...   one bar per digit              |
     +--------------------------+   9 |-                                 |
-    | Predict | Undo | Clear   |                                        |
-    | Pen width --o--  [x] Predict after each stroke                    |
+    | Predict | Undo | Clear   |   Wrong? It is a: [0] ... [9]          |
+    | Pen width --o--  [x] ... |   [Teach it] [Review...] (gui.teach)   |
     +-------------------------------------------------------------------+
 
 App wires three things together:
@@ -24,6 +24,7 @@ from numpy_cnn.preprocess import EmptyImageError
 
 from .drawing import Drawing
 from .looks import Looks
+from .teach import TeachPanel
 from .widgets import BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars
 
 TITLE = "numpy-cnn: draw a digit"
@@ -68,9 +69,11 @@ class App:
         self.answer.grid(row=0, column=0, sticky="n")
         self.network_input.grid(row=0, column=1, sticky="n", padx=(12, 0))
         self.bars.grid(row=1, column=0, columnspan=2, pady=(16, 0))
+        self.teach = TeachPanel(self, right)     # Correct it, Teach it: see gui.teach
+        self.teach.frame.grid(row=2, column=0, columnspan=2, sticky="we", pady=(12, 0))
         self.looks = Looks(self)     # Inside the network, Watch it learn, Why: see gui.looks
         self.looks.frame.pack(fill="x", pady=(10, 0))
-        self.views = (self.answer, self.bars, self.network_input, self.looks)
+        self.views = (self.answer, self.bars, self.network_input, self.looks, self.teach)
         self._bind_keys()
 
     # ------------------------------------------------------------ building the window

@@ -62,22 +62,21 @@ def new_run_path(prefix="watch"):
     return folder / "mnist_cnn.npz"
 
 
-class LiveTraining:
-    """The app's end of the worker: start it, steer it, read what it sends.
+class WorkerProcess:
+    """A function running in a process of its own, and the app's end of the pipe to it: start
+    it, send it commands, read what it sends. The process is started with one BLAS thread
+    ("spawn": a fresh interpreter), so the other core is left to the window.
 
-    Usage:
-        training = LiveTraining(every=25)      # settings: see Settings; out defaults to new_run_path()
-        for kind, content in training.messages(): ...   # what has arrived, without waiting
-        training.pause(); training.resume(); training.stop()
-        training.close()                       # waits for the worker to finish
+    Inputs: target -- a module-level function target(conn, settings), run in the process;
+            settings -- passed to it (picklable); name -- the process's name.
     """
 
-    def __init__(self, **settings):
-        self.settings = Settings(**{"out": str(new_run_path()), **settings})
+    def __init__(self, target, settings, name):
+        self.settings = settings
         context = multiprocessing.get_context("spawn")
         self.conn, child_conn = context.Pipe()
-        self.process = context.Process(target=run, args=(child_conn, self.settings),
-                                       daemon=True, name="numpy-cnn-learn")
+        self.process = context.Process(target=target, args=(child_conn, settings), daemon=True,
+                                       name=name)
         with environment(**dict.fromkeys(BLAS_THREAD_VARIABLES, "1")):
             self.process.start()
         child_conn.close()
@@ -88,14 +87,8 @@ class LiveTraining:
         except OSError:               # the worker has ended
             pass
 
-    def pause(self):
-        self.send("pause")
-
-    def resume(self):
-        self.send("resume")
-
     def stop(self):
-        """Ask the worker to save the weights and end; ("saved", ...) follows."""
+        """Ask the worker to end (what it does first is the worker's business)."""
         self.send("stop")
 
     def messages(self):
@@ -111,13 +104,35 @@ class LiveTraining:
         return arrived
 
     def close(self, timeout=10):
-        """Stop the worker (it saves first) and wait for it; terminate it if it hangs."""
+        """Stop the worker and wait for it; terminate it if it hangs."""
         self.stop()
         self.process.join(timeout)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
         self.conn.close()
+
+
+class LiveTraining(WorkerProcess):
+    """The app's end of the worker: start it, steer it, read what it sends.
+
+    Usage:
+        training = LiveTraining(every=25)      # settings: see Settings; out defaults to new_run_path()
+        for kind, content in training.messages(): ...   # what has arrived, without waiting
+        training.pause(); training.resume()
+        training.stop()                        # it saves the weights and ends: ("saved", ...)
+        training.close()                       # stops it and waits for it to finish
+    """
+
+    def __init__(self, **settings):
+        super().__init__(run, Settings(**{"out": str(new_run_path()), **settings}),
+                         "numpy-cnn-learn")
+
+    def pause(self):
+        self.send("pause")
+
+    def resume(self):
+        self.send("resume")
 
 
 # ---------------------------------------------------------------- in the worker process

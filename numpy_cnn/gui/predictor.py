@@ -8,7 +8,7 @@ import numpy as np
 
 from numpy_cnn.notdigit import is_not_a_digit
 from numpy_cnn.parallel import single_threaded_blas
-from numpy_cnn.paths import SHIPPED_WEIGHTS, runs_dir
+from numpy_cnn.paths import SHIPPED_WEIGHTS, runs_dir, taught_weights
 from numpy_cnn.preprocess import to_mnist
 
 SURE_FROM = 0.60        # below this probability the app says it is unsure
@@ -18,12 +18,18 @@ def find_weights(path=None):
     """Which weights file to load.
 
     Inputs:  path -- the file asked for (--weights), or None for the default.
-    Returns: Path(path) if given; else the shipped weights (numpy_cnn/weights/mnist_cnn.npz);
-             else, for a copy without them, the app's own run, app_weights(), where the app
-             offers to train the network (see numpy_cnn.gui.training).
+    Returns: Path(path) if given; else the weights the app's Teach made from the user's digits
+             (numpy_cnn.paths.taught_weights()), if there are any; else shipped_weights().
     """
     if path is not None:
         return Path(path)
+    return taught_weights() if taught_weights().is_file() else shipped_weights()
+
+
+def shipped_weights():
+    """The shipped weights (numpy_cnn/weights/mnist_cnn.npz); for a copy without them, the
+    app's own run, app_weights(), where the app offers to train the network (see
+    numpy_cnn.gui.training)."""
     return SHIPPED_WEIGHTS if SHIPPED_WEIGHTS.is_file() else app_weights()
 
 
@@ -67,10 +73,13 @@ class Prediction:
 
 
 class Predictor:
-    """Reads digits with a trained model: predict(picture) -> Prediction."""
+    """Reads digits with a trained model: predict(picture) -> Prediction.
 
-    def __init__(self, model):
-        self.model = model
+    weights: the file the model was read from, if it was (Teach starts from it: gui.teach).
+    """
+
+    def __init__(self, model, weights=None):
+        self.model, self.weights = model, weights
 
     def predict(self, picture):
         """Inputs:  picture -- a PIL image or array of any size (see numpy_cnn.preprocess).
