@@ -5,6 +5,7 @@ digit through the same methods the mouse uses, lets the network read it, and sav
 screenshots (Pillow's ImageGrab on X11) into docs/:
     app.png     the app's window
     why.png     the same with the "Why?" heatmap (Grad-CAM) over the canvas and the input
+    notdigit.png  the app's window after a drawn plus sign: "Not a digit"
     inside.png  the Inside window, conv2's most active map chosen for the closer look
     learn.png   the Watch-it-learn window after LEARN_BATCHES batches (seed 0, about half a
                 minute on 2 cores; its weights go to a temporary folder, deleted afterwards)
@@ -33,7 +34,7 @@ from numpy_cnn.gui.app import App                                   # noqa: E402
 from numpy_cnn.gui.predictor import Predictor, shipped_weights      # noqa: E402
 from numpy_cnn.gui.xvfb import virtual_display                      # noqa: E402
 
-SHOTS = ("app", "why", "inside", "learn", "explain")
+SHOTS = ("app", "why", "notdigit", "inside", "learn", "explain")
 LEARN_BATCHES = 300
 SCREEN = (1920, 1080)
 
@@ -43,6 +44,12 @@ def two_strokes():
     arc = [(140 + 55 * math.cos(a), 105 + 50 * math.sin(a))
            for a in (math.pi * (1.05 + 0.1 * i) for i in range(13))]
     return [arc + [(150, 160), (115, 200), (85, 235), (135, 232), (200, 230)]]
+
+
+def plus_strokes():
+    """A hand-drawn plus sign: two strokes."""
+    return [[(140 + 3 * math.sin(i / 2), 60 + 15 * i) for i in range(11)],
+            [(65 + 15 * i, 135 + 3 * math.cos(i / 2)) for i in range(11)]]
 
 
 def parse_args():
@@ -83,6 +90,14 @@ def screenshots(display, weights, docs, only):
         app.looks.why.set("grad-cam")
         grab(root, display, docs / "why.png")
         app.looks.why.set("off")
+    if "notdigit" in only:
+        app.clear()
+        for stroke in plus_strokes():
+            app.draw(stroke)
+        grab(root, display, docs / "notdigit.png")
+        app.clear()
+        for stroke in two_strokes():
+            app.draw(stroke)
     if "inside" in only:
         inside = app.looks.open_inside()
         strongest = inside.trace.outputs["conv2"].max(axis=(0, 1)).argmax()
