@@ -248,12 +248,15 @@ def test_a_prediction_without_a_clear_winner_reads_not_a_digit():
     assert cli.format_prediction("y.png", np.eye(10)[3]).startswith("y.png: 3 (100.0%)")
 
 
-def draw_page(path, strokes, width=18):
-    """Draw strokes (lists of points) in black on a white 280x280 page, as a PNG."""
+def draw_page(path, strokes, width=18, dots=()):
+    """Draw strokes (lists of points) and round dots (centres) in black on a white 280x280 page,
+    as a PNG. (PIL draws a very short line as a thin sliver across it, not as a dot.)"""
     page = Image.new("L", (280, 280), 255)
     pen = ImageDraw.Draw(page)
     for stroke in strokes:
         pen.line(stroke, fill=0, width=width, joint="curve")
+    for x, y in dots:
+        pen.ellipse((x - width / 2, y - width / 2, x + width / 2, y + width / 2), fill=0)
     page.save(path)
     return str(path)
 
@@ -262,12 +265,13 @@ def draw_page(path, strokes, width=18):
 def test_predict_says_not_a_digit_for_drawings_that_are_none(tmp_path, capsys):
     plus = [[(140, 40), (140, 240)], [(40, 140), (240, 140)]]
     smiley = [[(140 + 100 * np.cos(a), 140 + 100 * np.sin(a)) for a in np.linspace(0, 6.3, 40)],
-              [(105, 105), (107, 107)], [(175, 105), (177, 107)],
               [(90 + x, 180 + 0.006 * (x - 50) ** 2 * -1 + 15) for x in range(0, 101, 10)]]
+    eyes = [(106, 106), (176, 106)]
     hash_sign = [[(110, 40), (100, 240)], [(180, 40), (170, 240)],
                  [(50, 110), (240, 110)], [(40, 180), (230, 180)]]
-    paths = [draw_page(tmp_path / f"{name}.png", strokes)
-             for name, strokes in (("plus", plus), ("smiley", smiley), ("hash", hash_sign))]
+    paths = [draw_page(tmp_path / f"{name}.png", strokes, dots=dots)
+             for name, strokes, dots in (("plus", plus, ()), ("smiley", smiley, eyes),
+                                         ("hash", hash_sign, ()))]
     assert cli.main(["predict", *paths]) == 0            # still a success: the files were read
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and all(": not a digit   top 3: " in line for line in lines), lines

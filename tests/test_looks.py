@@ -121,8 +121,14 @@ def test_why_heatmap_over_the_canvas_and_the_input(app, model):
     np.testing.assert_array_equal(
         inside.input.shown, pictures.enlarge(pictures.heat_overlay(t.image[:, :, 0], heat), 5))
     assert len(app.canvas.find_all()) == 2 and app.looks.heatmap.shown[:, :, 3].max() > 0
+    shown = app.looks.heatmap.shown
+    up = np.all(shown[:, :, :3] == pictures.UP_RGB, axis=2)
+    opacity = shown[:, :, 3][up].max() / 255                # of the reddest part of the heatmap
+    assert opacity > 0.2
     canvas = on_screen(app.canvas).astype(int)
-    assert (canvas[:, :, 0] - canvas[:, :, 1] > 100).any(), "no red on the canvas"
+    # Red at that opacity over black or white ink raises red above green by 191 * opacity.
+    redness = (pictures.UP_RGB[0] - pictures.UP_RGB[1]) * opacity
+    assert (canvas[:, :, 0] - canvas[:, :, 1] > 0.8 * redness).any(), "no red on the canvas"
     press(app, "w")
     assert app.looks.why.get() == "grad-cam"
     cam = grad_cam(model, t)[1]
