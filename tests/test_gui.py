@@ -300,39 +300,36 @@ def test_without_predict_after_each_stroke_enter_predicts(app):
     assert shown(app)[0] == "1"
 
 
-class Undecided:
-    """A stand-in Predictor that hesitates between 1 (52%) and 7 (38%)."""
+class FixedAnswer:
+    """A stand-in Predictor that always gives these ten probabilities."""
+
+    def __init__(self, probabilities):
+        self.probabilities = np.array(probabilities)
 
     def predict(self, image):
-        p = np.array([0.02, 0.52, 0.0, 0.0, 0.0, 0.0, 0.0, 0.38, 0.08, 0.0])
-        return Prediction(p, np.zeros((28, 28), np.float32))
+        return Prediction(self.probabilities, np.zeros((28, 28), np.float32))
+
+
+def shown_for(probabilities):
+    """(digit, message) the app shows after a stroke when the network answers probabilities."""
+    root = tk.Tk()
+    app = App(root, FixedAnswer(probabilities))
+    app.draw(ONE)
+    root.update()
+    answer = shown(app)
+    root.destroy()
+    return answer
 
 
 def test_a_doubtful_answer_says_it_is_unsure(display):
-    root = tk.Tk()
-    app = App(root, Undecided())
-    app.draw(ONE)
-    root.update()
-    digit, message = shown(app)
-    root.destroy()
+    # Hesitating between 1 (52%) and 7 (38%).
+    digit, message = shown_for([0.02, 0.52, 0.0, 0.0, 0.0, 0.0, 0.0, 0.38, 0.08, 0.0])
     assert digit == "1?" and message.startswith("Not sure") and "7 (38%)" in message
 
 
-class Lost:
-    """A stand-in Predictor for a drawing that is no digit: nothing above 25%."""
-
-    def predict(self, image):
-        p = np.array([0.05, 0.22, 0.05, 0.05, 0.25, 0.08, 0.05, 0.15, 0.05, 0.05])
-        return Prediction(p, np.zeros((28, 28), np.float32))
-
-
 def test_a_drawing_that_is_no_digit_is_called_so(display):
-    root = tk.Tk()
-    app = App(root, Lost())
-    app.draw(ONE)
-    root.update()
-    digit, message = shown(app)
-    root.destroy()
+    # A drawing that is no digit: nothing above 25%.
+    digit, message = shown_for([0.05, 0.22, 0.05, 0.05, 0.25, 0.08, 0.05, 0.15, 0.05, 0.05])
     assert message.startswith("Not a digit") and "4, 25%" in message and digit not in "0123456789"
 
 
