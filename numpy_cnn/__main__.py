@@ -20,7 +20,7 @@ numpy_cnn.preprocess.to_mnist, which makes it look like an MNIST digit; the netw
 A drawing that does not look like a digit (a plus sign, a smiley, a scribble: see
 numpy_cnn.notdigit) is named as such, with the digits it resembles most:
 
-    plus.png: not a digit   top 3: 4 31.0%, 1 12.2%, 7 9.9%
+    plus.png: not a digit   top 3: 7 12.3%, 8 12.2%, 4 10.4%
 
 A file that cannot be read, or holds no digit, gets a one-line error; the exit code is then 1.
 """

@@ -71,6 +71,7 @@ from pathlib import Path
 import numpy as np
 
 from .augment import augment_batch
+from .checkpoint import checkpoint_path, read_checkpoint, restore_checkpoint, save_checkpoint
 from .data import DataFileError, DownloadError, load_mnist
 from .digit_folder import DigitFolderError, read_digit_folder
 from .evaluate import evaluate
@@ -81,9 +82,8 @@ from .parallel import DataParallel
 from .paths import SHIPPED_WEIGHTS, runs_dir
 from .reference import OneProcess
 from .progress import EpochProgress, epoch_line, format_duration
-from .storage import WeightsError, atomic_savez, load_digit_model, read_npz, save
+from .storage import WeightsError, load_digit_model, save
 
-CHECKPOINT_FORMAT = "numpy-cnn-checkpoint"
 MNIST_TRAIN_SIZE = 60000
 WEIGHTS_NAME = "mnist_cnn.npz"          # the weights file's name inside a run folder
 # Settings that define a run: a resumed run must keep them (--epochs and --patience may change).
@@ -96,7 +96,6 @@ FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}
 FINE_TUNING_OUTLIERS = 0.1 # --outliers with --init, if the network says "not a digit" already
 EXTRA_FRACTION = 0.0625    # --extra images per MNIST digit in every batch: 4 per batch of 64
 # Entries of a run kept in its checkpoint as arrays ("prefix.name"), not in its JSON state.
-RUN_ARRAYS = {"best_params": "best.", "extra": "extra."}
 EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
 KNOWS_SAMPLE = 100         # non-digits shown to a network to see whether it says "not a digit"
 
@@ -170,11 +169,6 @@ def build_parser():
                    help="off a terminal, also print the progress line every SECONDS "
                         "(the app reads it)")
     return p
-
-
-def checkpoint_path(out):
-    """weights/mnist_cnn.npz -> weights/mnist_cnn.ckpt.npz"""
-    return Path(out).with_suffix(".ckpt.npz")
 
 
 def latest_run():
@@ -434,48 +428,6 @@ def train_one_epoch(trainer, optimizer, images, labels, args, rng, progress, ext
     if not all(np.isfinite(p).all() for p in model.params.values()):
         raise TrainingDiverged(f"the weights became NaN or infinite in epoch {progress.epoch}")
     return progress.loss, progress.accuracy
-
-
-def save_checkpoint(path, model, optimizer, rng, run):
-    """Write everything needed to continue bit for bit, atomically, as one .npz (no pickle):
-    parameters ("param.*"), Adam's state ("adam.*"), the best weights so far ("best.*"), the
-    --extra images ("extra.*"), and "__state__": JSON text of the run (settings, history, ...)
-    and of the generator's state."""
-    state = {k: v for k, v in run.items() if k not in RUN_ARRAYS}
-    state.update(format=CHECKPOINT_FORMAT, rng=rng.bit_generator.state)
-    arrays = {"__state__": np.array(json.dumps(state))}
-    arrays.update({f"param.{k}": p for k, p in model.params.items()})
-    arrays.update({f"adam.{k}": a for k, a in optimizer.state_dict().items()})
-    for key, prefix in RUN_ARRAYS.items():
-        arrays.update({f"{prefix}{k}": a for k, a in (run.get(key) or {}).items()})
-    atomic_savez(path, arrays)
-
-
-def read_checkpoint(path):
-    """Returns (state dict, arrays dict) of a checkpoint. Raises WeightsError if unusable."""
-    arrays = read_npz(path)
-    try:
-        state = json.loads(str(arrays.pop("__state__")[()]))
-        assert state["format"] == CHECKPOINT_FORMAT
-    except (KeyError, ValueError, TypeError, AssertionError):
-        raise WeightsError(f"{path}: not a numpy-cnn training checkpoint") from None
-    return state, arrays
-
-
-def restore_checkpoint(path, model, optimizer, rng):
-    """Load a checkpoint into model, optimizer and rng (in place). Returns the run dict."""
-    state, arrays = read_checkpoint(path)
-    def part(prefix):
-        return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-    try:
-        for name, p in model.params.items():
-            p[...] = arrays[f"param.{name}"]
-        optimizer.load_state_dict(part("adam."))
-        rng.bit_generator.state = state.pop("rng")
-    except (KeyError, ValueError, TypeError) as error:
-        raise WeightsError(f"{path}: checkpoint does not fit this model ({error})") from None
-    state.pop("format")
-    return dict(state, **{key: part(prefix) for key, prefix in RUN_ARRAYS.items()})
 
 
 def update_best(run, model, val_loss, patience):

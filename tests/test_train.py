@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 import numpy_cnn
-from numpy_cnn import load, paths, report, train
+from numpy_cnn import load, paths, report, storage, train
 from numpy_cnn import progress as progress_module
 from numpy_cnn.data import load_mnist
 from numpy_cnn.model import build_reference_model
@@ -162,7 +162,7 @@ def test_resume_a_checkpoint_made_before_a_setting_existed(tmp_path, quick, caps
     for name in ("drawn", "outliers"):
         del state["settings"][name]
     arrays["__state__"] = np.array(json.dumps(state))
-    train.atomic_savez(train.checkpoint_path(out), arrays)
+    storage.atomic_savez(train.checkpoint_path(out), arrays)
     assert train.main(["--resume", "--epochs", "2", "--out", str(out)]) == 0
     assert "Resuming" in capsys.readouterr().out
 

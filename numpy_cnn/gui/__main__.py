@@ -14,6 +14,7 @@ import sys
 import tkinter as tk
 from tkinter import messagebox
 
+from numpy_cnn.checkpoint import checkpoint_path, read_checkpoint
 from numpy_cnn.paths import taught_weights
 from numpy_cnn.storage import WeightsError, load_digit_model
 
@@ -130,9 +131,6 @@ def train(root, weights, ctrl_c):
 def checkpoint_state(weights):
     """(epochs done, epochs planned, its path) of the training checkpoint kept beside `weights`,
     or None if there is no readable one."""
-    # Imported here: only a missing weights file needs it, and it would add a tenth of a second
-    # to the opening of the window.
-    from numpy_cnn.train import checkpoint_path, read_checkpoint
     path = checkpoint_path(weights)
     try:
         state = read_checkpoint(path)[0]
