@@ -2,6 +2,7 @@
 
     python benchmarks/train_speed.py            # the full run (a few minutes)
     python benchmarks/train_speed.py --quick    # a short look
+    python benchmarks/train_speed.py --profile  # where the time of one step goes, layer by layer
 
 For each batch size it times full training steps (forward, loss, backward, Adam) of the reference
 network on real MNIST batches, as numpy_cnn.train runs them (one process per core): repeated
@@ -13,6 +14,12 @@ matrices; the ratios (numpy_cnn / PyTorch, numpy_cnn / "GEMM floor": the epoch's
 matmul rate) are taken within each repeat, then their median, so that a slow spell of the
 machine hits all alike. It also prints the FLOPs of an epoch, single-image inference latency,
 and the peak memory of a training epoch (measured in a fresh process, with its helper process).
+
+--profile instead times the parts of one training step at each batch size (default 64): the
+forward and backward of every layer, the loss and Adam, as this process computes its share of the
+batch (batch / cores images, one BLAS thread), and DataParallel's own overhead: the median
+DataParallel step on the whole batch minus that one-process compute. Each repeat times one of
+each, one after the other; the table gives medians in ms and their share of the DataParallel step.
 """
 import argparse
 import os
@@ -34,11 +41,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from numpy_cnn import Adam, build_reference_model  # noqa: E402
 from numpy_cnn.data import load_mnist, to_model_input  # noqa: E402
 from numpy_cnn.layers import Conv2D, Dense  # noqa: E402
-from numpy_cnn.parallel import DataParallel  # noqa: E402
+from numpy_cnn.losses import softmax_cross_entropy  # noqa: E402
+from numpy_cnn.parallel import DataParallel, single_threaded_blas  # noqa: E402
 from numpy_cnn.preprocess import to_mnist  # noqa: E402
 from numpy_cnn.train import train_step  # noqa: E402
 
 EPOCH = 60_000
+
+
+def cpu_model():
+    """The CPU's name: "model name" in /proc/cpuinfo (Linux), else what platform knows."""
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
 
 
 def median_time(fn, repeats):
@@ -127,6 +147,69 @@ def torch_steps(torch, x, y, batch):
     return run
 
 
+def timed_step(model, opt, x, y):
+    """One training step in this process, each part timed: [(part, seconds)] in the order run:
+    "<layer> forward" for each layer, "loss", "<layer> backward" in reverse, "Adam"."""
+    parts, clock = [], time.perf_counter
+    for layer in model.layers:
+        start = clock()
+        x = layer.forward(x, training=True)
+        parts.append((f"{layer.name} forward", clock() - start))
+    start = clock()
+    _, dout = softmax_cross_entropy(x, y)
+    parts.append(("loss", clock() - start))
+    for layer in reversed(model.layers):
+        start = clock()
+        dout = layer.backward(dout)
+        parts.append((f"{layer.name} backward", clock() - start))
+    start = clock()
+    opt.step(model.grads)
+    parts.append(("Adam", clock() - start))
+    return parts
+
+
+def profile(x, y, batch, workers, repeats):
+    """Where the time of one training step goes: [(part, median seconds)], the parts of the
+    one-process compute of a share of the batch (timed_step on batch // workers images, BLAS on
+    one thread, as DataParallel's own process runs it), then "DataParallel overhead": the median
+    DataParallel step on the whole batch (numpy_cnn.train.train_step) minus that compute, so that
+    the parts add up to the DataParallel step. Each repeat times both, one after the other, on
+    the batch at the same place of x, y (batch images from the start)."""
+    share = -(-batch // workers)                     # this process's part: the first, largest
+    rng = np.random.default_rng(0)
+    solo = build_reference_model(rng)
+    solo_opt = Adam(solo.params)
+    model = build_reference_model(np.random.default_rng(0))
+    opt = Adam(model.params)
+    times, steps = {}, []
+    with DataParallel(model, workers) as trainer:
+        for i in range(repeats + 1):                 # the first of each is untimed: a warm-up
+            with single_threaded_blas():
+                parts = timed_step(solo, solo_opt, x[:share], y[:share])
+            start = time.perf_counter()
+            train_step(trainer, opt, x[:batch], y[:batch], rng)
+            if i:
+                steps.append(time.perf_counter() - start)
+                for part, seconds in parts:
+                    times.setdefault(part, []).append(seconds)
+    rows = [(part, float(np.median(t))) for part, t in times.items()]
+    compute = sum(seconds for _, seconds in rows)
+    return rows + [("DataParallel overhead", float(np.median(steps)) - compute)]
+
+
+def profile_table(rows, batch, workers):
+    """The profile's rows as text: ms and % of the DataParallel step (the sum of the rows)."""
+    step = sum(seconds for _, seconds in rows)
+    share = -(-batch // workers)
+    lines = [f"profile, batch {batch} on {workers} process{'es' if workers > 1 else ''}: "
+             f"the parts of this process's share ({share} images), then DataParallel's overhead",
+             f"{'part':<22} {'ms':>7} {'% of step':>10}"]
+    lines += [f"{part:<22} {seconds * 1e3:7.2f} {100 * seconds / step:10.1f}"
+              for part, seconds in rows]
+    lines.append(f"{'DataParallel step':<22} {step * 1e3:7.2f} {100.0:10.1f}")
+    return "\n".join(lines)
+
+
 def inference_latency(repeats=200):
     """Median seconds of predict on one 28x28 image, and of to_mnist + predict on a canvas."""
     model = build_reference_model(np.random.default_rng(0))
@@ -169,8 +252,12 @@ def peak_memory_mib(batch, steps):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and repeats")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[32, 64, 128])
+    parser.add_argument("--batch-sizes", type=int, nargs="+",
+                        help="batch sizes to time (default: 32 64 128; with --profile, 64)")
     parser.add_argument("--no-torch", action="store_true", help="skip the PyTorch peer")
+    parser.add_argument("--profile", action="store_true",
+                        help="time each layer's forward and backward, the loss, Adam and "
+                             "DataParallel's overhead instead")
     parser.add_argument("--memory-child", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:
@@ -178,6 +265,18 @@ def main(argv=None):
 
     steps, repeats = (8, 3) if args.quick else (15, 15)
     cores = os.cpu_count()
+    if args.profile:
+        batch_sizes = args.batch_sizes or [64]
+        x_train, y_train, _, _ = load_mnist()
+        n = max(batch_sizes)
+        x, y = to_model_input(x_train[:n]), y_train[:n].astype(np.int64)
+        print(f"machine: {cpu_model()}, {cores} cores; numpy {np.__version__}: {cores} "
+              f"processes x 1 BLAS thread")
+        for batch in batch_sizes:
+            rows = profile(x, y, batch, cores, 20 if args.quick else 200)
+            print(profile_table(rows, batch, cores))
+        return
+    args.batch_sizes = args.batch_sizes or [32, 64, 128]
     torch = None
     if not args.no_torch:
         try:
@@ -189,7 +288,7 @@ def main(argv=None):
     n = steps * max(args.batch_sizes)
     x, y = to_model_input(x_train[:n]), y_train[:n].astype(np.int64)
 
-    print(f"machine: {platform.processor() or platform.machine()}, {cores} cores; "
+    print(f"machine: {cpu_model()}, {cores} cores; "
           f"numpy {np.__version__}: {cores} processes x 1 BLAS thread"
           + (f"; torch {torch.__version__}: {torch.get_num_threads()} threads" if torch else ""))
     flops = epoch_flops(build_reference_model(np.random.default_rng(0)))

@@ -13,6 +13,7 @@ Output size of a window k, stride s and zero padding p on an input of size H:
     Ho = (H + 2p - k) // s + 1
 """
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 
 def output_size(size, kernel, stride=1, pad=0):
@@ -42,14 +43,20 @@ def im2col(x, kh, kw, stride=1, pad=0):
     - cols: (N*Ho*Wo, kh*kw*C), row n*Ho*Wo + i*Wo + j holds the window whose top-left corner is
       at (i*stride, j*stride) of the padded image n, flattened in (kh, kw, C) order.
 
-    Like col2im, this loops over the kh*kw offsets (a, b) inside the window, not over pixels: for
-    a fixed offset, element (a, b) of every window is one strided slice of the image, copied in one
-    go. (A sliding_window_view reshaped into the matrix gives the same result, but its copy runs
-    over rows of only kw*C numbers: 3x slower for a one-channel image.)
+    With several channels, one copy of a sliding_window_view writes the matrix row after row.
+    With one channel, whose windows are rows of only kh*kw numbers, it loops over the kh*kw
+    offsets (a, b) inside the window instead, like col2im: for a fixed offset, element (a, b) of
+    every window is one strided slice of the image, copied in one go along the image's rows.
     """
     xp = pad_hw(x, pad)
     n, hp, wp, c = xp.shape
     ho, wo = output_size(hp, kh, stride), output_size(wp, kw, stride)
+    if c > 1:
+        # Fast: writes the matrix once, in order; the offset loop's kh*kw passes each write a strip
+        # of every row, 3x slower for conv2 (C = 32) while training. For C = 1 the loop is 4x faster.
+        windows = sliding_window_view(xp, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]  # c, kh, kw
+        cols = np.ascontiguousarray(windows.transpose(0, 1, 2, 4, 5, 3))
+        return cols.reshape(n * ho * wo, kh * kw * c)
     cols = np.empty((n, ho, wo, kh, kw, c), dtype=x.dtype)
     for a in range(kh):
         for b in range(kw):
