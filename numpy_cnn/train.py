@@ -4,7 +4,8 @@ The recipe of the Keras reference: Adam (learning rate 1e-3), softmax cross-entr
 with one addition: the learning rate follows a cosine, from 1e-3 down to 9.5e-5 in the fifth epoch
 (--lr-decay). Big steps early learn fast; small steps late settle into a minimum instead of
 rattling around it. Measured, 5 epochs, seed 0: 99.11% of test digits with a constant rate,
-99.23% with the cosine. Each epoch shuffles the training images, takes one optimizer step per batch of 64, then measures
+99.16% with the cosine (a small gain). Each epoch shuffles the training images, takes one
+optimizer step per batch of 64, then measures
 the loss and accuracy on the validation split (the last --val-split training images, never
 trained on) and on the test set. Early stopping (--patience) only ever looks at the validation
 split: choosing weights by their test score would make the test score a lie.
