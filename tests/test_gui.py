@@ -33,6 +33,7 @@ import numpy_cnn                  # noqa: E402  (after the check for tkinter)
 from numpy_cnn.gui import __main__ as gui_main
 from numpy_cnn.gui.app import TITLE, App
 from numpy_cnn.gui.drawing import Drawing
+from numpy_cnn.gui.learn import TITLE as LEARN_TITLE
 from numpy_cnn import train as train_module
 from numpy_cnn.gui import predictor as predictor_module
 from numpy_cnn.paths import SHIPPED_WEIGHTS
@@ -533,6 +534,28 @@ def test_ctrl_c_closes_the_app_at_once_with_one_line(display, model):
     finally:
         process.kill()
     assert process.returncode == 130 and err == "gui: interrupted (Ctrl-C).\n"
+
+
+def test_ctrl_c_keeps_a_run_of_watch_it_learn(display, tmp_path):
+    home = tmp_path / "home"
+    env = dict(os.environ, NUMPY_CNN_HOME=str(home), DISPLAY=display)
+    process = subprocess.Popen([sys.executable, "-m", "numpy_cnn.gui", "--weights", str(WEIGHTS)],
+                               env=env, cwd=REPO, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        window = wait_for_window(TITLE)
+        subprocess.run(["xdotool", "windowfocus", "--sync", window, "key", "l"],
+                       check=True, timeout=10, capture_output=True)
+        wait_for_window(LEARN_TITLE)
+        time.sleep(2)                        # the run starts and trains a little
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=40)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and err == "gui: interrupted (Ctrl-C).\n"
+    saved = list((home / "runs").glob("watch-*/mnist_cnn.npz"))
+    assert len(saved) == 1, list(home.rglob("*"))
+    numpy_cnn.load(saved[0])
 
 
 def test_ctrl_c_while_training_stops_the_training_too(display, tmp_path):

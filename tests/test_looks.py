@@ -42,7 +42,15 @@ def app(screen, model, tmp_path, monkeypatch):
     yield app
     if app.looks.learn is not None:
         app.looks.learn.close()
-    root.destroy()
+    if root_exists(root):
+        root.destroy()
+
+
+def root_exists(root):
+    try:
+        return bool(root.winfo_exists())
+    except tk.TclError:                                  # destroyed already
+        return False
 
 
 def on_screen(widget):
@@ -159,6 +167,17 @@ def test_watch_it_learn_from_the_app(app, tmp_path):
     assert saved.startswith(str(tmp_path / "home" / "runs"))
     numpy_cnn.load(saved)
     assert learn.batches > max(s["batch"] for s in learn.history)       # stopped early
+
+
+def test_closing_the_app_saves_a_run_of_watch_it_learn(app, tmp_path):
+    learn = app.looks.open_learn(limit=64 * 60, every=2, val_size=50)
+    wait_until(app.root, lambda: learn.snapshots >= 1, timeout=60)
+    root = app.root
+    root.tk.call(root.protocol("WM_DELETE_WINDOW"))      # what the window's close button runs
+    assert not root_exists(root) and app.looks.learn is None
+    saved = list((tmp_path / "home" / "runs").glob("watch-*/*.npz"))
+    assert [path.name for path in saved] == ["mnist_cnn.npz"], saved
+    numpy_cnn.load(saved[0])
 
 
 def test_why_without_the_inside_window(app):

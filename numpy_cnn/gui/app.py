@@ -75,6 +75,7 @@ class App:
         self.looks.frame.pack(fill="x", pady=(10, 0))
         self.views = (self.answer, self.bars, self.network_input, self.looks, self.teach)
         self._bind_keys()
+        root.protocol("WM_DELETE_WINDOW", self.close)
 
     # ------------------------------------------------------------ building the window
 
@@ -186,3 +187,10 @@ class App:
     def show_nothing(self):
         for view in self.views:
             view.show_nothing()
+
+    def close(self):
+        """Close the app (its window's close button): a Watch-it-learn run saves its weights and a
+        Teach under way stops before the window goes."""
+        self.looks.close()
+        self.teach.close()
+        self.root.destroy()

@@ -3,9 +3,10 @@
 Tk waits for events inside C code, where Python cannot act on a signal: Python runs its SIGINT
 handler only once Python code runs again, which without help means at the next mouse or
 window event. So a no-op callback every TICK_MS hands control back to Python. The handler only
-notes the Ctrl-C (it may run in the middle of any callback); the next tick then destroys the
-root window, which ends mainloop and every wait nested in it (wait_window, a dialog), as the
-window manager's close box would. The code after each such wait calls raise_if_pressed().
+notes the Ctrl-C (it may run in the middle of any callback); the next tick then closes the
+root window as its close box would (the app's WM_DELETE_WINDOW handler, if it has one: it saves
+a Watch-it-learn run first), which ends mainloop and every wait nested in it (wait_window, a
+dialog). The code after each such wait calls raise_if_pressed().
 
 Usage:
     ctrl_c = CtrlC(root)
@@ -36,7 +37,11 @@ class CtrlC:
 
     def _tick(self):
         if self.pressed:
-            self.root.destroy()
+            close = self.root.protocol("WM_DELETE_WINDOW")   # the app's own close, if it has one
+            if close:
+                self.root.tk.call(close)       # it saves what is under way, then destroys root
+            else:
+                self.root.destroy()
         else:
             self.tick_id = self.root.after(TICK_MS, self._tick)
 

@@ -152,6 +152,12 @@ class Looks:
     def _learn_closed(self):
         self.learn = None
 
+    def close(self):
+        """The app is closing: a Watch-it-learn run stops and saves its weights first."""
+        if self.learn is not None:
+            self.learn.close()
+        self.close_inside()
+
 
 def place_beside(window, root):
     """Put a new window to the right of the app's window, or against the screen's right edge
