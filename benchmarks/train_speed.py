@@ -168,6 +168,12 @@ def timed_step(model, opt, x, y):
     return parts
 
 
+def own_share(batch, workers):
+    """How many images of a batch DataParallel computes in its own process: the first part,
+    batch // parts (numpy_cnn.parallel.DataParallel.loss_and_grads)."""
+    return batch // min(workers, batch)
+
+
 def profile(x, y, batch, workers, repeats):
     """Where the time of one training step goes: [(part, median seconds)], the parts of the
     one-process compute of a share of the batch (timed_step on batch // workers images, BLAS on
@@ -175,7 +181,7 @@ def profile(x, y, batch, workers, repeats):
     DataParallel step on the whole batch (numpy_cnn.train.train_step) minus that compute, so that
     the parts add up to the DataParallel step. Each repeat times both, one after the other, on
     the batch at the same place of x, y (batch images from the start)."""
-    share = -(-batch // workers)                     # this process's part: the first, largest
+    share = own_share(batch, workers)
     rng = np.random.default_rng(0)
     solo = build_reference_model(rng)
     solo_opt = Adam(solo.params)
@@ -200,7 +206,7 @@ def profile(x, y, batch, workers, repeats):
 def profile_table(rows, batch, workers):
     """The profile's rows as text: ms and % of the DataParallel step (the sum of the rows)."""
     step = sum(seconds for _, seconds in rows)
-    share = -(-batch // workers)
+    share = own_share(batch, workers)
     lines = [f"profile, batch {batch} on {workers} process{'es' if workers > 1 else ''}: "
              f"the parts of this process's share ({share} images), then DataParallel's overhead",
              f"{'part':<22} {'ms':>7} {'% of step':>10}"]

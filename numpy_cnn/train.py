@@ -59,7 +59,6 @@ run continues from its checkpoint, which holds its weights and its --extra image
 --extra are only given to start a run.
 """
 import argparse
-import json
 import math
 import os
 import shlex
@@ -96,7 +95,6 @@ DEPENDS_ON_INIT = ("lr", "epochs", "augment", "outliers")
 FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}
 FINE_TUNING_OUTLIERS = 0.1 # --outliers with --init, if the network says "not a digit" already
 EXTRA_FRACTION = 0.0625    # --extra images per MNIST digit in every batch: 4 per batch of 64
-# Entries of a run kept in its checkpoint as arrays ("prefix.name"), not in its JSON state.
 EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
 KNOWS_SAMPLE = 100         # non-digits shown to a network to see whether it says "not a digit"
 

@@ -52,6 +52,13 @@ def plus_strokes():
             [(65 + 15 * i, 135 + 3 * math.cos(i / 2)) for i in range(11)]]
 
 
+def draw_anew(app, strokes):
+    """Clear the canvas and draw these strokes, as the mouse would."""
+    app.clear()
+    for stroke in strokes:
+        app.draw(stroke)
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", help="weights to load (default: the shipped weights)")
@@ -82,8 +89,7 @@ def screenshots(display, weights, docs, only):
     root = tk.Tk(screenName=display)
     app = App(root, Predictor(numpy_cnn.load(weights)))
     root.update()
-    for stroke in two_strokes():
-        app.draw(stroke)
+    draw_anew(app, two_strokes())
     if "app" in only:
         grab(root, display, docs / "app.png")
     if "why" in only:
@@ -91,13 +97,9 @@ def screenshots(display, weights, docs, only):
         grab(root, display, docs / "why.png")
         app.looks.why.set("off")
     if "notdigit" in only:
-        app.clear()
-        for stroke in plus_strokes():
-            app.draw(stroke)
+        draw_anew(app, plus_strokes())
         grab(root, display, docs / "notdigit.png")
-        app.clear()
-        for stroke in two_strokes():
-            app.draw(stroke)
+        draw_anew(app, two_strokes())                 # the 2 again, for the shots below
     if "inside" in only:
         inside = app.looks.open_inside()
         strongest = inside.trace.outputs["conv2"].max(axis=(0, 1)).argmax()
