@@ -106,3 +106,21 @@ def test_unreadable_mnist_is_reported(tmp_path):
         training.close()
     errors = [content for kind, content in received if kind == "error"]
     assert errors and errors[0].startswith("cannot load MNIST")
+
+
+def test_close_saves_even_when_nobody_read_the_pipe(home):
+    """Each snapshot carries every parameter (~0.9 MB), more than a pipe holds: a worker sending
+    one blocks until the app reads it. close() must keep reading, or the worker never reaches
+    the stop, is killed after the timeout, and the run is lost (a flaky GUI test found this)."""
+    training = LiveTraining(limit=64 * 200, every=1, val_size=20)
+    try:
+        collect(training, "ready")
+        time.sleep(3)                         # snapshots pile up; nobody reads them
+        began = time.monotonic()
+        training.close(timeout=30)
+        took = time.monotonic() - began
+    finally:
+        training.close()
+    saved = list((home / "runs").glob("watch-*/mnist_cnn.npz"))
+    assert len(saved) == 1 and numpy_cnn.load(saved[0])
+    assert training.process.exitcode == 0 and took < 30

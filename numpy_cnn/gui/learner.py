@@ -104,9 +104,16 @@ class WorkerProcess:
         return arrived
 
     def close(self, timeout=10):
-        """Stop the worker and wait for it; terminate it if it hangs."""
+        """Stop the worker and wait for it; terminate it if it hangs. What it still sends is
+        read and dropped meanwhile: a message larger than the pipe holds (a snapshot with the
+        parameters) blocks the worker until it is read, and the stop would never be seen."""
+        if self.conn.closed:
+            return
         self.stop()
-        self.process.join(timeout)
+        deadline = time.monotonic() + timeout
+        while self.process.is_alive() and time.monotonic() < deadline:
+            if not any(kind == "ended" for kind, _ in self.messages()):
+                self.process.join(0.02)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
