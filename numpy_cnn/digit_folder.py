@@ -23,6 +23,7 @@ files with other extensions (a README, notes) are not digits and are passed over
 subfolder not named 0 to 9, which read_digit_folder mentions.
 """
 import io
+import re
 import sys
 import time
 from pathlib import Path
@@ -42,11 +43,22 @@ class DigitFolderError(ValueError):
 
 def digit_files(folder):
     """Inputs:  folder -- a folder laid out as the module docstring shows.
-    Returns: [(path, digit), ...], by digit then by file name; [] if the folder does not exist.
+    Returns: [(path, digit), ...], by digit then by file name, numbers in names compared as
+             numbers (see name_order); [] if the folder does not exist.
     """
     folder = Path(folder)
     return [(path, int(digit)) for digit in DIGITS if (folder / digit).is_dir()
-            for path in sorted((folder / digit).iterdir()) if is_digit_image(path)]
+            for path in sorted((folder / digit).iterdir(), key=name_order)
+            if is_digit_image(path)]
+
+
+def name_order(path):
+    """Sort key: the file's name with its runs of digits read as numbers, so that the saves of
+    one second come in the order they were made (20250601-101500, then -2, -3, ..., -10) rather
+    than as text orders them (-10 before -2, both before the first). Training on a folder then
+    sees its images in the same order however the saves fell across seconds."""
+    parts = re.split(r"(\d+)", path.stem)
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)], path.suffix
 
 
 def is_digit_image(path):

@@ -48,6 +48,16 @@ def test_saving_never_overwrites_an_earlier_drawing(tmp_path, same_second):
         assert np.array_equal(np.asarray(kept), np.asarray(drawing("one")))
 
 
+def test_saves_are_listed_in_the_order_they_were_made(tmp_path, same_second):
+    """Text order would put -10 before -2, and both before the first save of the second: the
+    order a folder trains in would then hang on where the saves fell across seconds."""
+    saved = [save_digit(drawing(), 4, tmp_path) for _ in range(11)]
+    saved.append(save_digit(drawing(), 4, tmp_path / "elsewhere"))      # another folder: unlisted
+    later = tmp_path / "4" / "20250601-101501.png"
+    later.write_bytes(saved[0].read_bytes())
+    assert [path for path, _ in digit_files(tmp_path)] == saved[:11] + [later]
+
+
 def test_a_failed_save_leaves_nothing_behind(tmp_path, monkeypatch):
     """The file appears whole or not at all: a failure at the last step (the link that gives
     the finished file its name) leaves neither a partial PNG nor a temporary file."""
