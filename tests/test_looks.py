@@ -92,6 +92,20 @@ def test_inside_shows_what_every_layer_computed(app, model):
     np.testing.assert_array_equal(conv1.picture.shown[3:-3, 3:-3], expected)
 
 
+def test_a_new_window_first_shows_beside_the_app_never_over_it(app):
+    """Mapped where update_idletasks put it, the top left, a new window covered the canvas
+    until it moved: a stroke begun then went to it (a flaky test found this)."""
+    beside = app.canvas.winfo_rootx() + app.canvas.winfo_width()
+    for open_window in (app.looks.open_inside, lambda: app.looks.open_learn(limit=64)):
+        window = open_window()
+        while True:
+            if window.winfo_ismapped():
+                assert window.winfo_rootx() > beside, "shown over the app's canvas"
+            if window.winfo_viewable():
+                break
+            app.root.update()
+
+
 def test_clicking_a_map_shows_what_made_it(app, model):
     inside = app.looks.open_inside()
     drag(app, SEVEN)

@@ -161,8 +161,12 @@ class Looks:
 
 def place_beside(window, root):
     """Put a new window to the right of the app's window, or against the screen's right edge
-    if there is no room for it there."""
+    if there is no room for it there. It is withdrawn while it is measured: update_idletasks
+    would otherwise show it at the screen's top left first, over the app, until it moves (and
+    a stroke begun then lands in it)."""
+    window.withdraw()
     window.update_idletasks()
     x = root.winfo_rootx() + root.winfo_width() + 12
     x = max(0, min(x, window.winfo_screenwidth() - window.winfo_reqwidth()))
     window.geometry(f"+{x}+{max(0, root.winfo_rooty() - 30)}")
+    window.deiconify()
