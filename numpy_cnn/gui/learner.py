@@ -112,8 +112,8 @@ class WorkerProcess:
         self.stop()
         deadline = time.monotonic() + timeout
         while self.process.is_alive() and time.monotonic() < deadline:
-            if not any(kind == "ended" for kind, _ in self.messages()):
-                self.process.join(0.02)
+            self.messages()
+            self.process.join(0.02)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
