@@ -184,6 +184,23 @@ def check_sizes(model):
                              f"numbers per image, more than the {MAX_VALUES_PER_IMAGE:,} allowed")
 
 
+def skip_unread_outputs(model):
+    """Let each Conv2D that feeds a MaxPool2D compute, while training, only the outputs the pool reads.
+
+    A pool of p with stride s that gives Hp rows reads the first (Hp - 1)*s + p rows of its input
+    and drops the rest: in the reference network pool2 reads 10 of conv2's 11 rows and columns.
+    Loss and gradients stay the same (the skipped outputs reach nothing); inference, and with it
+    what the Inside window and the tour show, still computes every output. Returns the model.
+    """
+    shapes = model.shapes()
+    for i, (conv, pool) in enumerate(zip(model.layers, model.layers[1:])):
+        if isinstance(conv, Conv2D) and isinstance(pool, MaxPool2D) and conv.padding == 0:
+            (ho, wo, _), (hp, wp, _) = shapes[i + 1], shapes[i + 2]
+            read = ((hp - 1) * pool.stride + pool.pool_size, (wp - 1) * pool.stride + pool.pool_size)
+            conv.outputs_read = None if read == (ho, wo) else read
+    return model
+
+
 def build_reference_model(rng=None, dtype=np.float32, p_drop=0.5):
     """The network of the Keras script this project was seeded from, 225,034 parameters.
 

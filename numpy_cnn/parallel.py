@@ -36,7 +36,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from . import reference
-from .model import from_architecture
+from .model import from_architecture, skip_unread_outputs
 
 # A process reads these when it loads its BLAS: each helper starts with one BLAS thread, or every
 # process's matrix multiplies would start a thread per core and the threads would fight for them.
@@ -137,7 +137,7 @@ def forward_backward(model, x, y, seeds):
 def helper(conn, architecture, dtype, params_buffer, grads_buffer):
     """A helper process: a replica computing with the shared parameters until it receives None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
-    replica = from_architecture(architecture, dtype=dtype)
+    replica = skip_unread_outputs(from_architecture(architecture, dtype=dtype))
     shapes = {name: p.shape for name, p in replica.params.items()}
     shared = flat_views(params_buffer, shapes, dtype)
     for layer in replica.layers:
@@ -217,7 +217,9 @@ class DataParallel:
     close, `with`): the training command uses OneProcess for --workers 1, this for more.
 
     Inputs:
-    - model: the Sequential to train; the optimizer updates its parameters in place
+    - model: the Sequential to train; the optimizer updates its parameters in place. Its
+      convolutions are set to skip, while training, the outputs no pooling window reads
+      (model.skip_unread_outputs: the same gradients, a step 15% shorter).
     - workers: number of processes (default: one per core)
 
     Use it in a `with` block, or call close(), to stop the helper processes. The helpers are
@@ -226,7 +228,7 @@ class DataParallel:
     """
 
     def __init__(self, model, workers=None):
-        self.model = model
+        self.model = skip_unread_outputs(model)
         self.workers = workers or os.cpu_count() or 1
         self.helpers = []
         if self.workers > 1:

@@ -4,7 +4,7 @@ import pytest
 from numpy_cnn import Adam, build_reference_model, softmax_cross_entropy
 from numpy_cnn.gradcheck import numerical_gradient, rel_error
 from numpy_cnn.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
-from numpy_cnn.model import Sequential
+from numpy_cnn.model import Sequential, skip_unread_outputs
 
 # Tolerance for the whole network: 1e-6, ten times looser than for one layer. Eleven layers of
 # float64 rounding add up, and a finite-difference step can move an activation across a ReLU kink
@@ -29,11 +29,15 @@ def test_reference_architecture_shapes():
     assert all(p.dtype == np.float32 for p in model.params.values())
 
 
-def test_whole_network_gradients_float64():
+@pytest.mark.parametrize("skip", [False, True], ids=["every output", "skip unread outputs"])
+def test_whole_network_gradients_float64(skip):
     """Every parameter tensor: all entries of the small ones, a sample of the large ones, plus
-    directional derivatives along random directions, which involve every entry at once."""
+    directional derivatives along random directions, which involve every entry at once. Also
+    with conv2 computing only the outputs pool2 reads, as DataParallel trains it."""
     rng = np.random.default_rng(42)
     model = build_reference_model(rng, dtype=np.float64)
+    if skip:
+        skip_unread_outputs(model)
     for name, p in model.params.items():
         if name.endswith(".b"):
             p[...] = 0.1 * rng.standard_normal(p.shape)
@@ -155,3 +159,40 @@ def test_as_input_refuses_values_outside_0_to_1(images, problem):
         model.as_input(images)
     assert model.as_input(np.ones((2, 28, 28), np.float32)).max() == 1.0
     assert model.as_input(np.full((2, 28, 28), 255, np.uint8)).max() == 1.0
+
+
+def test_skip_unread_outputs_marks_the_convolutions_whose_pool_drops_rows():
+    model = skip_unread_outputs(build_reference_model(np.random.default_rng(0)))
+    conv1, conv2 = model.layers[0], model.layers[3]
+    assert conv1.outputs_read is None            # 26 rows: pool1's 13 windows read them all
+    assert conv2.outputs_read == (10, 10)        # 11 rows: pool2's 5 windows read 10
+    padded = Sequential([Conv2D(1, 4, 3, padding=1), MaxPool2D(2)], input_shape=(7, 7, 1))
+    overlapping = Sequential([Conv2D(1, 4, 3), MaxPool2D(2, stride=1)], input_shape=(7, 7, 1))
+    tall = Sequential([Conv2D(1, 4, (4, 3)), MaxPool2D(2)], input_shape=(8, 8, 1))
+    assert skip_unread_outputs(padded).layers[0].outputs_read is None
+    assert skip_unread_outputs(overlapping).layers[0].outputs_read is None
+    assert skip_unread_outputs(tall).layers[0].outputs_read == (4, 6)     # 5 x 6 outputs
+
+
+def test_skipping_unread_outputs_keeps_the_loss_and_every_gradient(rng):
+    """The trick of DataParallel against the plain network: conv2 computes 10 x 10 outputs
+    while training, yet loss, input gradient and every parameter gradient are the same, and
+    inference still computes (and shows) all 11 x 11."""
+    plain = build_reference_model(np.random.default_rng(1), dtype=np.float64)
+    skipping = skip_unread_outputs(build_reference_model(np.random.default_rng(1), dtype=np.float64))
+    plain.layers[0].input_grad = skipping.layers[0].input_grad = True
+    for name, p in plain.params.items():
+        p += 0.1 * rng.standard_normal(p.shape)   # non-zero biases, nothing special
+        skipping.params[name][...] = p
+    x, y = rng.random((4, 28, 28, 1)), np.array([0, 4, 7, 9])
+    results = []
+    for model in (plain, skipping):
+        loss, dlogits = softmax_cross_entropy(fixed_mask_logits(model, x), y)
+        results.append((loss, model.backward(dlogits), model.grads))
+    (loss0, dx0, grads0), (loss1, dx1, grads1) = results
+    assert skipping.layers[3].cache[0].shape == (4 * 10 * 10, 288)       # 100 windows, not 121
+    assert loss1 == pytest.approx(loss0, rel=1e-12)
+    np.testing.assert_allclose(dx1, dx0, rtol=1e-10, atol=1e-14)
+    for name in grads0:
+        np.testing.assert_allclose(grads1[name], grads0[name], rtol=1e-10, atol=1e-14, err_msg=name)
+    assert skipping.layers[3].forward(np.zeros((1, 13, 13, 32)), training=False).shape == (1, 11, 11, 64)
