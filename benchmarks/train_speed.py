@@ -182,6 +182,7 @@ def profile(x, y, batch, workers, repeats):
     the parts add up to the DataParallel step. Each repeat times both, one after the other, on
     the batch at the same place of x, y (batch images from the start)."""
     share = own_share(batch, workers)
+    rows, cols = build_reference_model().pixels_read()        # what DataParallel computes on
     rng = np.random.default_rng(0)
     solo = build_reference_model(rng)
     solo_opt = Adam(solo.params)
@@ -191,7 +192,7 @@ def profile(x, y, batch, workers, repeats):
     with DataParallel(model, workers) as trainer:
         for i in range(repeats + 1):                 # the first of each is untimed: a warm-up
             with single_threaded_blas():
-                parts = timed_step(solo, solo_opt, x[:share], y[:share])
+                parts = timed_step(solo, solo_opt, x[:share, :rows, :cols], y[:share])
             start = time.perf_counter()
             train_step(trainer, opt, x[:batch], y[:batch], rng)
             if i:

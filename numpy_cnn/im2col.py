@@ -77,20 +77,18 @@ def col2im(offset_grad, x_shape, kh, kw, stride=1, pad=0):
       of every window, i.e. the columns of the im2col matrix that hold offset (a, b). Taking it
       offset by offset lets Conv2D compute each block with a small matmul, never building the
       whole (N*Ho*Wo, kh*kw*C) matrix, and makes every slice-add read contiguous memory.
-      The blocks may hold fewer windows than fit in x (the first Ho rows and Wo columns of them,
-      as from a Conv2D that skipped outputs nobody reads): pixels no window covers get 0.
     - x_shape: (N, H, W, C) shape of the unpadded input
 
     Returns:
     - dx: (N, H, W, C)
     """
     n, h, w, c = x_shape
+    ho, wo = output_size(h, kh, stride, pad), output_size(w, kw, stride, pad)
     dxp = None
     for a in range(kh):
         for b in range(kw):
             block = offset_grad(a, b)
             if dxp is None:                    # allocated once the gradient's dtype is known
                 dxp = np.zeros((n, h + 2 * pad, w + 2 * pad, c), dtype=block.dtype)
-                ho, wo = block.shape[1:3]
             dxp[:, a:a + stride * ho:stride, b:b + stride * wo:stride, :] += block
     return dxp[:, pad:pad + h, pad:pad + w, :]

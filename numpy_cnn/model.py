@@ -96,6 +96,29 @@ class Sequential:
             shapes.append(tuple(layer.output_shape(shapes[-1])))
         return shapes
 
+    def pixels_read(self):
+        """(rows, cols): the top-left corner of an input image that the output depends on.
+
+        Walking back from the output: a layer of windows (a pool, a convolution without padding)
+        of size k and stride s whose first R output rows are read reads the first (R - 1)*s + k
+        rows of its input; ReLU and dropout read what is read of them; anything else reads all.
+        In the reference network pool2's five windows read 10 of conv2's 11 rows, conv2 reads 12
+        of its 13 input rows, pool1 24 of conv1's 26, conv1 26 of the image's 28: the image's
+        last two rows and columns change nothing, in inference as in training.
+        """
+        shapes = self.shapes()
+        read = None                  # (rows, cols) read of the current layer's output; None: all
+        for layer, after in zip(reversed(self.layers), reversed(shapes[1:])):
+            if isinstance(layer, (ReLU, Dropout)):
+                continue                                  # reads what is read of it
+            if isinstance(layer, MaxPool2D) or (isinstance(layer, Conv2D) and layer.padding == 0):
+                rows, cols = read or after[:2]
+                kh, kw = layer.kernel_size if isinstance(layer, Conv2D) else (layer.pool_size,) * 2
+                read = ((rows - 1) * layer.stride + kh, (cols - 1) * layer.stride + kw)
+            else:
+                read = None                               # Flatten, Dense, a padded Conv2D: all
+        return read or self.input_shape[:2]
+
     @property
     def output_shape(self):
         """The shape of one example's output, (classes,) for a classifier."""
@@ -182,23 +205,6 @@ def check_sizes(model):
         if max(values, math.prod(before)) > MAX_VALUES_PER_IMAGE:
             raise ValueError(f"{layer.name} would hold {max(values, math.prod(before)):,} "
                              f"numbers per image, more than the {MAX_VALUES_PER_IMAGE:,} allowed")
-
-
-def skip_unread_outputs(model):
-    """Let each Conv2D that feeds a MaxPool2D compute, while training, only the outputs the pool reads.
-
-    A pool of p with stride s that gives Hp rows reads the first (Hp - 1)*s + p rows of its input
-    and drops the rest: in the reference network pool2 reads 10 of conv2's 11 rows and columns.
-    Loss and gradients stay the same (the skipped outputs reach nothing); inference, and with it
-    what the Inside window and the tour show, still computes every output. Returns the model.
-    """
-    shapes = model.shapes()
-    for i, (conv, pool) in enumerate(zip(model.layers, model.layers[1:])):
-        if isinstance(conv, Conv2D) and isinstance(pool, MaxPool2D) and conv.padding == 0:
-            (ho, wo, _), (hp, wp, _) = shapes[i + 1], shapes[i + 2]
-            read = ((hp - 1) * pool.stride + pool.pool_size, (wp - 1) * pool.stride + pool.pool_size)
-            conv.outputs_read = None if read == (ho, wo) else read
-    return model
 
 
 def build_reference_model(rng=None, dtype=np.float32, p_drop=0.5):

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from . import reference
-from .model import from_architecture, skip_unread_outputs
+from .model import from_architecture
 
 # A process reads these when it loads its BLAS: each helper starts with one BLAS thread, or every
 # process's matrix multiplies would start a thread per core and the threads would fight for them.
@@ -137,7 +137,7 @@ def forward_backward(model, x, y, seeds):
 def helper(conn, architecture, dtype, params_buffer, grads_buffer):
     """A helper process: a replica computing with the shared parameters until it receives None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is the parent's to handle
-    replica = skip_unread_outputs(from_architecture(architecture, dtype=dtype))
+    replica = from_architecture(architecture, dtype=dtype)
     shapes = {name: p.shape for name, p in replica.params.items()}
     shared = flat_views(params_buffer, shapes, dtype)
     for layer in replica.layers:
@@ -217,9 +217,8 @@ class DataParallel:
     close, `with`): the training command uses OneProcess for --workers 1, this for more.
 
     Inputs:
-    - model: the Sequential to train; the optimizer updates its parameters in place. Its
-      convolutions are set to skip, while training, the outputs no pooling window reads
-      (model.skip_unread_outputs: the same gradients, a step 15% shorter).
+    - model: the Sequential to train; the optimizer updates its parameters in place. Its layers
+      see only the part of each image the output depends on (model.pixels_read()).
     - workers: number of processes (default: one per core)
 
     Use it in a `with` block, or call close(), to stop the helper processes. The helpers are
@@ -228,7 +227,8 @@ class DataParallel:
     """
 
     def __init__(self, model, workers=None):
-        self.model = skip_unread_outputs(model)
+        self.model = model
+        self.pixels_read = model.pixels_read()
         self.workers = workers or os.cpu_count() or 1
         self.helpers = []
         if self.workers > 1:
@@ -256,6 +256,10 @@ class DataParallel:
     def loss_and_grads(self, x, y, rng):
         """One batch: x (N, 28, 28, 1), y (N,) -> (mean loss, logits (N, 10), grads by name).
         Plain version, in one process: numpy_cnn.reference.OneProcess.loss_and_grads."""
+        # Only the pixels the output depends on (Sequential.pixels_read: the top-left 26 x 26 of
+        # 28 x 28): the same loss and gradients, 15% less work in the layers up to pool2.
+        rows, cols = self.pixels_read
+        x = x[:, :rows, :cols]
         n = len(y)
         seeds = [[rng.integers(2 ** 63) for _ in random_layers(self.model)]
                  for _ in range(self.workers)]

@@ -4,7 +4,7 @@ import pytest
 from numpy_cnn import Adam, build_reference_model, softmax_cross_entropy
 from numpy_cnn.gradcheck import numerical_gradient, rel_error
 from numpy_cnn.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU
-from numpy_cnn.model import Sequential, skip_unread_outputs
+from numpy_cnn.model import Sequential
 
 # Tolerance for the whole network: 1e-6, ten times looser than for one layer. Eleven layers of
 # float64 rounding add up, and a finite-difference step can move an activation across a ReLU kink
@@ -29,19 +29,16 @@ def test_reference_architecture_shapes():
     assert all(p.dtype == np.float32 for p in model.params.values())
 
 
-@pytest.mark.parametrize("skip", [False, True], ids=["every output", "skip unread outputs"])
-def test_whole_network_gradients_float64(skip):
+@pytest.mark.parametrize("size", [28, 26], ids=["28x28", "the 26x26 DataParallel trains on"])
+def test_whole_network_gradients_float64(size):
     """Every parameter tensor: all entries of the small ones, a sample of the large ones, plus
-    directional derivatives along random directions, which involve every entry at once. Also
-    with conv2 computing only the outputs pool2 reads, as DataParallel trains it."""
+    directional derivatives along random directions, which involve every entry at once."""
     rng = np.random.default_rng(42)
     model = build_reference_model(rng, dtype=np.float64)
-    if skip:
-        skip_unread_outputs(model)
     for name, p in model.params.items():
         if name.endswith(".b"):
             p[...] = 0.1 * rng.standard_normal(p.shape)
-    x, y = rng.random((3, 28, 28, 1)), np.array([3, 1, 7])
+    x, y = rng.random((3, size, size, 1)), np.array([3, 1, 7])
     loss = lambda: softmax_cross_entropy(fixed_mask_logits(model, x), y)[0]
     model.backward(softmax_cross_entropy(fixed_mask_logits(model, x), y)[1])
     grads = {k: g.copy() for k, g in model.grads.items()}
@@ -161,38 +158,49 @@ def test_as_input_refuses_values_outside_0_to_1(images, problem):
     assert model.as_input(np.full((2, 28, 28), 255, np.uint8)).max() == 1.0
 
 
-def test_skip_unread_outputs_marks_the_convolutions_whose_pool_drops_rows():
-    model = skip_unread_outputs(build_reference_model(np.random.default_rng(0)))
-    conv1, conv2 = model.layers[0], model.layers[3]
-    assert conv1.outputs_read is None            # 26 rows: pool1's 13 windows read them all
-    assert conv2.outputs_read == (10, 10)        # 11 rows: pool2's 5 windows read 10
-    padded = Sequential([Conv2D(1, 4, 3, padding=1), MaxPool2D(2)], input_shape=(7, 7, 1))
-    overlapping = Sequential([Conv2D(1, 4, 3), MaxPool2D(2, stride=1)], input_shape=(7, 7, 1))
-    tall = Sequential([Conv2D(1, 4, (4, 3)), MaxPool2D(2)], input_shape=(8, 8, 1))
-    assert skip_unread_outputs(padded).layers[0].outputs_read is None
-    assert skip_unread_outputs(overlapping).layers[0].outputs_read is None
-    assert skip_unread_outputs(tall).layers[0].outputs_read == (4, 6)     # 5 x 6 outputs
+def test_the_last_two_rows_and_columns_of_an_image_change_nothing(rng):
+    """pixels_read: the output depends on the top-left 26 x 26 of an image, and on all of it."""
+    model = build_reference_model(np.random.default_rng(0), dtype=np.float64)
+    for p in model.params.values():
+        p += 0.05 * rng.standard_normal(p.shape)          # biases too: nothing special
+    assert model.pixels_read() == (26, 26)
+    x = rng.random((2, 28, 28, 1))
+    changed = x.copy()
+    changed[:, 26:] = rng.random((2, 2, 28, 1))
+    changed[:, :, 26:] = rng.random((2, 28, 2, 1))
+    np.testing.assert_array_equal(model.forward(changed), model.forward(x))
+    for pixel in [(25, 0), (0, 25), (25, 25)]:                   # the corner's edge does count
+        moved = x.copy()
+        moved[(slice(None), *pixel)] += 1
+        assert np.abs(model.forward(moved) - model.forward(x)).max() > 1e-6, pixel
 
 
-def test_skipping_unread_outputs_keeps_the_loss_and_every_gradient(rng):
-    """The trick of DataParallel against the plain network: conv2 computes 10 x 10 outputs
-    while training, yet loss, input gradient and every parameter gradient are the same, and
-    inference still computes (and shows) all 11 x 11."""
-    plain = build_reference_model(np.random.default_rng(1), dtype=np.float64)
-    skipping = skip_unread_outputs(build_reference_model(np.random.default_rng(1), dtype=np.float64))
-    plain.layers[0].input_grad = skipping.layers[0].input_grad = True
-    for name, p in plain.params.items():
-        p += 0.1 * rng.standard_normal(p.shape)   # non-zero biases, nothing special
-        skipping.params[name][...] = p
+def test_training_on_the_pixels_read_gives_the_same_loss_and_gradients(rng):
+    """What DataParallel does, against the plain whole images: every layer computes on fewer
+    numbers (conv2 on 10 x 10 outputs, not 11 x 11), the loss and gradients stay the same."""
+    model = build_reference_model(np.random.default_rng(1), dtype=np.float64)
+    for p in model.params.values():
+        p += 0.05 * rng.standard_normal(p.shape)
     x, y = rng.random((4, 28, 28, 1)), np.array([0, 4, 7, 9])
     results = []
-    for model in (plain, skipping):
-        loss, dlogits = softmax_cross_entropy(fixed_mask_logits(model, x), y)
-        results.append((loss, model.backward(dlogits), model.grads))
-    (loss0, dx0, grads0), (loss1, dx1, grads1) = results
-    assert skipping.layers[3].cache[0].shape == (4 * 10 * 10, 288)       # 100 windows, not 121
+    for images in (x, x[:, :26, :26]):
+        loss, dlogits = softmax_cross_entropy(fixed_mask_logits(model, images), y)
+        model.backward(dlogits)
+        results.append((loss, {k: g.copy() for k, g in model.grads.items()}))
+    assert model.layers[3].cache[0].shape == (4 * 10 * 10, 288)   # conv2's last im2col: 100 windows
+    (loss0, grads0), (loss1, grads1) = results
     assert loss1 == pytest.approx(loss0, rel=1e-12)
-    np.testing.assert_allclose(dx1, dx0, rtol=1e-10, atol=1e-14)
     for name in grads0:
-        np.testing.assert_allclose(grads1[name], grads0[name], rtol=1e-10, atol=1e-14, err_msg=name)
-    assert skipping.layers[3].forward(np.zeros((1, 13, 13, 32)), training=False).shape == (1, 11, 11, 64)
+        np.testing.assert_allclose(grads1[name], grads0[name], rtol=1e-10, atol=1e-15, err_msg=name)
+
+
+@pytest.mark.parametrize("layers,shape,read", [
+    ([Conv2D(1, 4, 3), MaxPool2D(2)], (8, 8, 1), (8, 8)),           # 6 outputs: 3 windows read 6
+    ([Conv2D(1, 4, 3), MaxPool2D(2)], (9, 9, 1), (8, 8)),           # 7 outputs: the 7th unread
+    ([Conv2D(1, 4, (4, 3), stride=2), ReLU(), MaxPool2D(2)], (12, 12, 1), (10, 9)),  # 5x5: 4x4 read
+    ([Conv2D(1, 4, 3, padding=1), MaxPool2D(2)], (7, 7, 1), (7, 7)),  # padding: all of it
+    ([Conv2D(1, 4, 3), MaxPool2D(2, stride=1)], (7, 7, 1), (7, 7)),   # overlapping windows
+    ([MaxPool2D(3), Flatten(), Dense(4, 2)], (7, 7, 1), (6, 6)),
+])
+def test_pixels_read_walks_back_through_the_windows(layers, shape, read):
+    assert Sequential(layers, input_shape=shape).pixels_read() == read

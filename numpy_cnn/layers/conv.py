@@ -37,9 +37,6 @@ class Conv2D(Layer):
         fan_in, fan_out = kh * kw * in_channels, kh * kw * filters
         self.params["W"] = init_weights((kh, kw, in_channels, filters), fan_in, fan_out, "he", rng, dtype)
         self.params["b"] = np.zeros(filters, dtype=dtype)
-        # (rows, cols): while training, compute only the first rows x cols outputs, the ones the
-        # next layer reads (set by numpy_cnn.model.skip_unread_outputs); None: all of them.
-        self.outputs_read = None
 
     def forward(self, x, training=False):
         """x (N, H, W, C) -> out (N, Ho, Wo, F). Plain version: reference.conv_forward."""
@@ -49,20 +46,13 @@ class Conv2D(Layer):
         kh, kw = self.kernel_size
         ho = output_size(h, kh, self.stride, self.padding)
         wo = output_size(w, kw, self.stride, self.padding)
-        x_shape = x.shape
-        if training and self.outputs_read is not None:
-            # Skip outputs nobody reads: pool2 never reads conv2's last row and column (11 is
-            # odd), so conv2 computes 10x10 of its 11x11 outputs, 17% less work; the input
-            # pixels only they used get a gradient of 0, as they would anyway.
-            ho, wo = self.outputs_read
-            x = x[:, :(ho - 1) * self.stride + kh, :(wo - 1) * self.stride + kw]
         cols = im2col(x, kh, kw, self.stride, self.padding)      # (N*Ho*Wo, kh*kw*C)
         out = cols @ self.params["W"].reshape(-1, self.filters)  # (N*Ho*Wo, F)
         # + b, added one image row (Wo*F numbers) at a time: NumPy broadcasts over rows of only
         # F numbers 2x slower
         rows = out.reshape(n * ho, wo * self.filters)
         rows += np.tile(self.params["b"], wo)
-        self.cache = (cols, x_shape)
+        self.cache = (cols, x.shape)
         return out.reshape(n, ho, wo, self.filters)
 
     def backward(self, dout):
