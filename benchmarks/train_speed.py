@@ -71,9 +71,10 @@ def median_time(fn, repeats):
     return float(np.median(times))
 
 
-def epoch_flops(model, n=EPOCH):
-    """Multiply-adds x 2 of one training epoch: forward, dW, and dx where it is computed."""
-    per_image, shape = 0, model.input_shape
+def epoch_flops(model, n=EPOCH, shape=None):
+    """Multiply-adds x 2 of one training epoch: forward, dW, and dx where it is computed, on
+    images of the given shape (H, W, C) (default: the model's input shape)."""
+    per_image, shape = 0, shape or model.input_shape
     x = np.zeros((1, *shape), model.dtype)
     for layer in model.layers:
         out = layer.forward(x)
@@ -298,11 +299,14 @@ def main(argv=None):
     print(f"machine: {cpu_model()}, {cores} cores; "
           f"numpy {np.__version__}: {cores} processes x 1 BLAS thread"
           + (f"; torch {torch.__version__}: {torch.get_num_threads()} threads" if torch else ""))
-    flops = epoch_flops(build_reference_model(np.random.default_rng(0)))
+    model = build_reference_model(np.random.default_rng(0))
+    flops = epoch_flops(model)                      # what the peers compute: the whole image
+    corner = epoch_flops(model, shape=(*model.pixels_read(), 1))      # what DataParallel does
     gemm, gemm_flops = matmul_run()
     gemm(1)
     rate = gemm_flops / median_time(lambda: gemm(1), 5)
-    print(f"one epoch: {flops / 1e12:.3f} TFLOP; np.matmul float32: {rate / 1e9:.1f} GFLOP/s; "
+    print(f"one epoch: {flops / 1e12:.3f} TFLOP (numpy_cnn computes {corner / 1e12:.3f} of them: "
+          f"the {'x'.join(map(str, model.pixels_read()))} corner); np.matmul float32: {rate / 1e9:.1f} GFLOP/s; "
           f"GEMM floor: {flops / rate:.1f} s/epoch")
     print(f"{'batch':>5} {'numpy_cnn s/epoch':>18} {'torch s/epoch':>14} {'ratio':>6} "
           f"{'x floor':>8}")

@@ -41,3 +41,14 @@ def test_profile_runs_from_the_command_line(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert out.startswith(f"machine: {bench.cpu_model()}, ")
     assert "conv2 backward" in out and "DataParallel overhead" in out
+
+
+def test_epoch_flops_of_the_whole_image_and_of_the_corner_training_computes():
+    """Multiply-adds x 2: forward and dW of conv1 (no dx), forward, dW and dx of conv2 and the
+    dense layers; on 28 x 28 images, and on the 26 x 26 corner DataParallel trains on."""
+    model = build_reference_model()
+    dense = 3 * 2 * (1600 * 128 + 128 * 10)
+    def by_hand(conv1_side, conv2_side):
+        return 60_000 * (2 * 2 * conv1_side ** 2 * 32 * 9 + 3 * 2 * conv2_side ** 2 * 64 * 288 + dense)
+    assert bench.epoch_flops(model) == by_hand(26, 11)
+    assert bench.epoch_flops(model, shape=(*model.pixels_read(), 1)) == by_hand(24, 10)
