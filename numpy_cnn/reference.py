@@ -2,11 +2,11 @@
 
 The layers are written for speed: a convolution is im2col plus one matrix multiply, pooling loops
 over the offsets inside a window instead of over the windows, col2im is fed one kernel offset at a
-time, and the training command splits each batch over processes (parallel.py). Every function here
-computes the same numbers the obvious way, one window at a time, so that you can check it by hand
-on a tiny example. tests/test_reference.py checks that every fast path equals its plain version,
-forward and backward, with stride, padding, overlapping pools and ties (tests/test_parallel.py
-does it for DataParallel).
+time, and the training command splits each batch over processes and feeds the layers only the
+pixels the output depends on (parallel.py). Every function here computes the same numbers the
+obvious way, one window at a time, so that you can check it by hand on a tiny example.
+tests/test_reference.py checks that every fast path equals its plain version, forward and backward,
+with stride, padding, overlapping pools and ties (tests/test_parallel.py does it for DataParallel).
 
 | plain version here              | fast version                                      |
 |---------------------------------|---------------------------------------------------|
@@ -170,7 +170,8 @@ class OneProcess:
     """The trainer of `--workers 1`: forward_backward in this process, DataParallel's interface.
 
     parallel.DataParallel does the same on several processes (each takes a part of the batch), and
-    is what the training command uses when there is more than one core.
+    only on the corner of each image that the output depends on (model.pixels_read()); it is what
+    the training command uses when there is more than one core. This one takes whole images.
     """
 
     def __init__(self, model):
