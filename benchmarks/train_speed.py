@@ -183,9 +183,9 @@ def profile(x, y, batch, workers, repeats):
     the parts add up to the DataParallel step. Each repeat times both, one after the other, on
     the batch at the same place of x, y (batch images from the start)."""
     share = own_share(batch, workers)
-    rows, cols = build_reference_model().pixels_read()        # what DataParallel computes on
     rng = np.random.default_rng(0)
     solo = build_reference_model(rng)
+    rows, cols = solo.pixels_read()                  # the corner DataParallel computes on
     solo_opt = Adam(solo.params)
     model = build_reference_model(np.random.default_rng(0))
     opt = Adam(model.params)
@@ -300,13 +300,14 @@ def main(argv=None):
           f"numpy {np.__version__}: {cores} processes x 1 BLAS thread"
           + (f"; torch {torch.__version__}: {torch.get_num_threads()} threads" if torch else ""))
     model = build_reference_model(np.random.default_rng(0))
+    rows, cols = model.pixels_read()
     flops = epoch_flops(model)                      # what the peers compute: the whole image
-    corner = epoch_flops(model, shape=(*model.pixels_read(), 1))      # what DataParallel does
+    corner = epoch_flops(model, shape=(rows, cols, 1))              # what DataParallel does
     gemm, gemm_flops = matmul_run()
     gemm(1)
     rate = gemm_flops / median_time(lambda: gemm(1), 5)
     print(f"one epoch: {flops / 1e12:.3f} TFLOP (numpy_cnn computes {corner / 1e12:.3f} of them: "
-          f"the {'x'.join(map(str, model.pixels_read()))} corner); np.matmul float32: {rate / 1e9:.1f} GFLOP/s; "
+          f"the {rows}x{cols} corner); np.matmul float32: {rate / 1e9:.1f} GFLOP/s; "
           f"GEMM floor: {flops / rate:.1f} s/epoch")
     print(f"{'batch':>5} {'numpy_cnn s/epoch':>18} {'torch s/epoch':>14} {'ratio':>6} "
           f"{'x floor':>8}")
