@@ -1,10 +1,12 @@
-"""Draw the pictures of docs/why_convolution.md:  python scripts/chapter_figures.py [--out DIR]
-(default docs/)
+"""Draw the pictures of docs/why_convolution.md and docs/derivations.md:
+python scripts/chapter_figures.py [--out DIR]  (default docs/)
 
 Every number in them is computed by numpy_cnn itself:
     stride_padding.png    3x3 windows on a 5x5 image: no padding, padding 1, padding 1 and stride 2
     channels.png          conv2 on the tour's digit: each input map times its own 3x3 slice, summed
     receptive_field.png   the receptive field of one unit of each layer, and which pixels move pool2
+and of docs/derivations.md:
+    full_correlation.png  a convolution's input gradient: dout padded by k - 1, the kernel flipped
 
 tests/test_chapter_figures.py draws them into a temporary folder, so this script cannot rot.
 """
@@ -95,6 +97,38 @@ def stride_padding_figure():
     figure.text(0.5, 0.04, "kernel: 3x3 of ones, so each output is the sum of its window. "
                 "Outlined: the windows of the first two outputs and of the last one.",
                 ha="center", fontsize=11)
+    return figure
+
+
+def full_correlation_figure():
+    """The input gradient of a stride-1 convolution of a 4x4 image with a 3x3 kernel: dout (2x2)
+    padded by k - 1 = 2 zeros, the kernel turned by 180 degrees slid over it, and dx (4x4)."""
+    w = np.arange(1.0, 10.0).reshape(3, 3, 1, 1)
+    dout = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1)
+    flipped = w[::-1, ::-1]
+    dx = reference.conv_forward(dout, flipped, np.zeros(1), pad=2)
+    assert np.allclose(dx, reference.conv_backward(dout, np.zeros((1, 4, 4, 1)), w)[0])
+    figure, axes = plt.subplots(1, 4, figsize=(15, 4.8), width_ratios=(3.2, 6.2, 3.2, 4.2))
+    draw_cells(axes[0], w[:, :, 0, 0], 3)
+    axes[0].set_title("the kernel w (3x3)", fontsize=11)
+    padded = np.pad(dout[0, :, :, 0], 2)
+    fills = [[None if 2 <= r < 4 and 2 <= c < 4 else PADDING_GREY for c in range(6)]
+             for r in range(6)]
+    draw_cells(axes[1], padded, 6, fills)
+    shown = [(0, 0), (1, 1), (3, 2)]
+    dx_fills = [[None] * 4 for _ in range(4)]
+    for colour, (p, q) in zip(COLOURS, shown):
+        outline(axes[1], p, q, 3, colour, 0.06 + 0.08 * COLOURS.index(colour))
+        dx_fills[p][q] = colour + "66"
+    axes[1].set_title("dout (2x2) padded by k - 1 = 2 (grey zeros);\noutlined: the windows of "
+                      "three pixels of dx", fontsize=11)
+    draw_cells(axes[2], flipped[:, :, 0, 0], 3)
+    axes[2].set_title("w turned by 180 degrees,\nslid over the padded dout", fontsize=11)
+    draw_cells(axes[3], dx[0, :, :, 0], 4, dx_fills)
+    axes[3].set_title("dx (4x4) = the full correlation", fontsize=11)
+    figure.text(0.5, 0.04, "dx[p, q] = sum of dout[i, j] * w[p - i, q - j]: e.g. dx[0, 0] = 1 * 1, "
+                f"dx[1, 1] = 1*5 + 2*4 + 3*2 + 4*1 = {dx[0, 1, 1, 0]:g}", ha="center", fontsize=11)
+    figure.subplots_adjust(left=0.02, right=0.98, top=0.82, bottom=0.12, wspace=0.15)
     return figure
 
 
@@ -272,7 +306,8 @@ def main(argv=None):
     model, x = digit_network()
     figures = {"stride_padding.png": stride_padding_figure(),
                "channels.png": channels_figure(model, x),
-               "receptive_field.png": receptive_field_figure(model, x)}
+               "receptive_field.png": receptive_field_figure(model, x),
+               "full_correlation.png": full_correlation_figure()}
     for name, figure in figures.items():
         save(figure, args.out / name)
         print(args.out / name)

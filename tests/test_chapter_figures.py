@@ -1,5 +1,6 @@
-"""scripts/chapter_figures.py still draws every picture of docs/why_convolution.md (into a
-temporary folder), and its receptive-field rule agrees with the layers' own backward passes."""
+"""scripts/chapter_figures.py still draws every picture of docs/why_convolution.md and
+docs/derivations.md (into a temporary folder), and its receptive-field rule agrees with the
+layers' own backward passes."""
 import importlib.util
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from numpy_cnn import build_reference_model
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "chapter_figures.py"
 CHAPTERS = ("why_convolution.md", "derivations.md")
-NAMES = ("stride_padding.png", "channels.png", "receptive_field.png")
+NAMES = ("stride_padding.png", "channels.png", "receptive_field.png", "full_correlation.png")
 
 
 def load_script():
