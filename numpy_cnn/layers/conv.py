@@ -104,8 +104,12 @@ def add_bias_by_rows(out, b, rows):
 
     Why: plain `out += b` broadcasts b over M rows of only F numbers, and NumPy's loop pays for
     every short row: up to 2x slower.
+
+    out must be C-contiguous (a matrix product is), or the reshape would copy and lose the sum.
     """
-    wide = out.reshape(rows, -1)                 # a view: out is contiguous
+    if not out.flags.c_contiguous:
+        raise ValueError("add_bias_by_rows needs a C-contiguous out")
+    wide = out.reshape(rows, -1)                 # a view, since out is contiguous
     wide += np.tile(b, wide.shape[1] // b.size)
 
 
