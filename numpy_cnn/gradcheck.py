@@ -26,9 +26,17 @@ import numpy as np
 
 
 def rel_error(a, b):
-    """Relative error ||a - b|| / (||a|| + ||b||), 0 when both are 0.
+    """Relative error of two whole arrays, ||a - b|| / (||a|| + ||b||): one number, in [0, 1],
+    0 when both are 0. ||.|| is the Euclidean norm of all the entries.
 
-    Norm-based, so a single tiny entry (where elementwise ratios are noise) cannot dominate.
+    Why one number per array, and not the largest entry's own relative error (|a_i - b_i| /
+    (|a_i| + |b_i|), or CS231n's |a_i - b_i| / max(|a_i|, |b_i|)): a central difference has a
+    rounding error of about eps * |f| / h whatever the size of the derivative, so where an entry's
+    derivative is nearly 0 (a weight fed by an input that is nearly always 0), that error is most
+    of it, and the entry's own ratio is large although the gradient is right. In the norms each
+    entry counts by its size. A gradient off by a factor c everywhere still scores
+    |1 - c| / (1 + c), whatever the numbers. docs/tour.md, chapter 9, shows both on one layer.
+
     Arrays of different shapes are refused: broadcasting would compare a (1, H) gradient with an
     (H,) one and call them equal.
     """

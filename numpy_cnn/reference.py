@@ -7,6 +7,7 @@ pixels the output depends on (parallel.py). Every function here computes the sam
 obvious way, one window at a time, so that you can check it by hand on a tiny example.
 tests/test_reference.py checks that every fast path equals its plain version, forward and backward,
 with stride, padding, overlapping pools and ties (tests/test_parallel.py does it for DataParallel).
+docs/tour.md teaches each layer from these first; docs/fast.md times each fast path against them.
 
 | plain version here              | fast version                                      |
 |---------------------------------|---------------------------------------------------|

@@ -126,8 +126,9 @@ def maxpool_figure():
 
 
 def features_figure(model, image):
-    """The digit through the network: conv1 (+ ReLU), after pool1 + ReLU, after conv2, pool2 and
-    ReLU, and the ten probabilities. Each map on its own colour scale, from 0 to its maximum."""
+    """The digit through the network: conv1's output, after pool1 + ReLU, after conv2, pool2 and
+    ReLU, and the ten probabilities. Each map on its own colour scale, from 0 to its maximum: in
+    conv1's maps, which the network pools before its ReLU, anything at or below 0 is dark."""
     outputs = layer_outputs(model, image)
     probabilities = numpy_cnn.softmax(outputs["dense2"][None])[0]
     figure = plt.figure(figsize=(16, 7))
@@ -137,7 +138,7 @@ def features_figure(model, image):
     axes.axis("off")
     parts[0].suptitle("the digit\n(1, 28, 28, 1)")
     for part, maps, columns, title in (
-            (parts[1], np.maximum(outputs["conv1"], 0), 4, "conv1 + ReLU\n32 maps of 26x26"),
+            (parts[1], outputs["conv1"], 4, "conv1\n32 maps of 26x26\n(0 and below: dark)"),
             (parts[2], outputs["relu1"], 4, "pool1 + ReLU\n32 maps of 13x13"),
             (parts[3], outputs["relu2"], 8, "conv2, pool2 + ReLU\n64 maps of 5x5")):
         plot_feature_grid(part, maps, columns, title)

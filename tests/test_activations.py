@@ -32,7 +32,8 @@ def test_flatten_gradients_and_layout(rng):
 
 
 def test_relu_passes_no_gradient_where_its_input_is_exactly_zero():
-    """At 0 the kink has no derivative; the layer takes 0 (finite differences cannot tell, as
+    """At 0 the kink has no derivative: any slope in [0, 1] is a subgradient, and the layer's
+    documented convention is 0, which this holds it to (finite differences cannot tell, as
     they straddle the kink, so this is checked by hand). Exact zeros do occur: the biases start
     at 0, so a new conv layer's output over blank background is exactly 0."""
     layer = ReLU()

@@ -31,7 +31,7 @@ def conv_layer(rng, shape, filters, k, stride, pad):
 
 def with_ties(rng, shape):
     """Small integers, so that most pool windows hold their maximum twice or more; and whole
-    windows of zeros, as after a ReLU."""
+    windows of one number, as a conv gives over flat background (its bias, four times)."""
     x = rng.integers(0, 3, size=shape).astype(np.float64)
     x[:, :2, :2, :] = 0.0
     return x

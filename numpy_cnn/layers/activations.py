@@ -11,7 +11,12 @@ class ReLU(Layer):
 
     Notes:
         out = max(x, 0)
-        dx  = dout where x > 0, else 0   (at exactly 0 the gradient is taken as 0)
+        dx  = dout where x > 0, else 0
+
+        At exactly 0, max(x, 0) has no derivative: any slope in [0, 1] is a subgradient there,
+        and which one a layer takes is a convention. This one takes 0 (as PyTorch and Keras do),
+        and tests/test_activations.py holds it to that; `x >= 0` (slope 1) would be another
+        valid convention, not a wrong gradient.
     """
 
     def __init__(self, name="relu"):

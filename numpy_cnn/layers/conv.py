@@ -16,13 +16,17 @@ class Conv2D(Layer):
     - x: (N, H, W, C)  ->  out: (N, Ho, Wo, F), with Ho = (H + 2*padding - kh) // stride + 1
 
     Notes:
-        out[n, i, j, f] = b[f] + sum_{a, b, c} x_pad[n, i*s + a, j*s + b, c] * W[a, b, c, f]
+        out[n, i, j, f] = b[f] + sum_{u, v, c} x_pad[n, i*s + u, j*s + v, c] * W[u, v, c, f]
 
+        (u, v): the offset inside the kernel, u < kh down, v < kw across; s: the stride.
         With X = im2col(x) of shape (M, K), M = N*Ho*Wo, K = kh*kw*C, and Wm = W as (K, F):
             out = X @ Wm + b
         so the backward pass is that of a dense layer, followed by col2im:
             dWm = X.T @ dout,   db = sum of dout over M,   dX = dout @ Wm.T,   dx = col2im(dX)
-        where the block of dX for kernel offset (a, b) is dout @ W[a, b].T.
+        where the block of dX for kernel offset (u, v) is dout @ W[u, v].T.
+
+    The speed tricks are the helpers below the class, each with its reason; docs/fast.md times
+    each against the plain way, and reference.conv_forward / conv_backward are the plain loops.
     """
 
     def __init__(self, in_channels, filters, kernel_size, stride=1, padding=0, name="conv",
@@ -46,12 +50,9 @@ class Conv2D(Layer):
         kh, kw = self.kernel_size
         ho = output_size(h, kh, self.stride, self.padding)
         wo = output_size(w, kw, self.stride, self.padding)
-        cols = im2col(x, kh, kw, self.stride, self.padding)      # (N*Ho*Wo, kh*kw*C)
-        out = cols @ self.params["W"].reshape(-1, self.filters)  # (N*Ho*Wo, F)
-        # + b, added one image row (Wo*F numbers) at a time: NumPy broadcasts over rows of only
-        # F numbers 2x slower
-        rows = out.reshape(n * ho, wo * self.filters)
-        rows += np.tile(self.params["b"], wo)
+        cols = im2col(x, kh, kw, self.stride, self.padding)      # X: (N*Ho*Wo, kh*kw*C)
+        out = cols @ self.params["W"].reshape(-1, self.filters)  # X @ Wm: (N*Ho*Wo, F)
+        add_bias_by_rows(out, self.params["b"], n * ho)          # + b
         self.cache = (cols, x.shape)
         return out.reshape(n, ho, wo, self.filters)
 
@@ -59,10 +60,10 @@ class Conv2D(Layer):
         """dout (N, Ho, Wo, F) -> dx (N, H, W, C) (None if not input_grad); fills grads "W", "b".
         Plain version: reference.conv_backward."""
         cols, x_shape = self.cache
-        d = dout.reshape(-1, self.filters)                       # (N*Ho*Wo, F)
+        d = dout.reshape(-1, self.filters)                       # dout as (N*Ho*Wo, F)
         W = self.params["W"]
-        self.grads["W"] = (cols.T @ d).reshape(W.shape)
-        self.grads["b"] = np.einsum("mf->f", d)                  # = d.sum(axis=0), 3x faster here
+        self.grads["W"] = (cols.T @ d).reshape(W.shape)          # dWm = X.T @ dout
+        self.grads["b"] = sum_over_rows(d)                       # db = sum of dout over M
         return self.input_gradient(dout) if self.input_grad else None
 
     def input_gradient(self, dout):
@@ -76,8 +77,8 @@ class Conv2D(Layer):
         n, ho, wo, _ = dout.shape
         d = dout.reshape(-1, self.filters)                       # (N*Ho*Wo, F)
         W = self.params["W"]
-        # dX = d @ Wm.T, taken one kernel offset (a, b) at a time: (N*Ho*Wo, F) @ (F, C).
-        return col2im(lambda a, b: (d @ W[a, b].T).reshape(n, ho, wo, -1), x_shape,
+        # dx = col2im(dX), dX = d @ Wm.T
+        return col2im(window_gradient_by_offset(d, W, (n, ho, wo)), x_shape,
                       *self.kernel_size, self.stride, self.padding)
 
     def output_shape(self, input_shape):
@@ -93,3 +94,41 @@ class Conv2D(Layer):
         return {"name": self.name, "in_channels": self.in_channels, "filters": self.filters,
                 "kernel_size": list(self.kernel_size), "stride": self.stride, "padding": self.padding,
                 "input_grad": self.input_grad}
+
+
+# The speed tricks of Conv2D, each against its plain form (timed in docs/fast.md).
+
+def add_bias_by_rows(out, b, rows):
+    """out += b in place, for out (M, F) read as `rows` rows of M*F/rows numbers (one image row
+    of the output each, Wo*F numbers) and b tiled to that length.
+
+    Why: plain `out += b` broadcasts b over M rows of only F numbers, and NumPy's loop pays for
+    every short row: up to 2x slower.
+
+    out must be C-contiguous (a matrix product is), or the reshape would copy and lose the sum.
+    """
+    if not out.flags.c_contiguous:
+        raise ValueError("add_bias_by_rows needs a C-contiguous out")
+    wide = out.reshape(rows, -1)                 # a view, since out is contiguous
+    wide += np.tile(b, wide.shape[1] // b.size)
+
+
+def sum_over_rows(d):
+    """d (M, F) -> (F,), the sum of d's M rows: d.sum(axis=0).
+
+    Why: np.einsum adds the rows in one pass, where d.sum(axis=0) on a tall matrix of few
+    columns is up to 3x slower.
+    """
+    return np.einsum("mf->f", d)
+
+
+def window_gradient_by_offset(d, W, out_shape):
+    """dX = d @ Wm.T, the gradient of im2col's matrix, as the function col2im takes:
+    (u, v) -> the block of dX for kernel offset (u, v), (N, Ho, Wo, C) = d @ W[u, v].T.
+
+    Inputs: d (N*Ho*Wo, F), the output's gradient; W (kh, kw, C, F); out_shape (N, Ho, Wo).
+
+    Why: col2im adds one offset's block at a time onto a strided grid of pixels, so the whole
+    (N*Ho*Wo, kh*kw*C) matrix dX is never built, and each block it adds is contiguous.
+    """
+    return lambda u, v: (d @ W[u, v].T).reshape(*out_shape, -1)
