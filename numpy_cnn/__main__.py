@@ -33,7 +33,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
-from .notdigit import is_not_a_digit
+from .notdigit import answer
 from .preprocess import EmptyImageError, to_mnist
 from .storage import WeightsError, load_digit_model
 
@@ -106,10 +106,8 @@ def open_image(path):
 def format_prediction(name, probabilities, top=3):
     """One line: the name, the digit read, its probability, and the `top` most likely digits."""
     order = np.argsort(-probabilities, kind="stable")[:top]
-    best = order[0]
     ranking = ", ".join(f"{d} {probabilities[d]:.1%}" for d in order)
-    answer = "not a digit" if is_not_a_digit(probabilities) else f"{best} ({probabilities[best]:.1%})"
-    return f"{name}: {answer}   top {len(order)}: {ranking}"
+    return f"{name}: {answer(probabilities)}   top {len(order)}: {ranking}"
 
 
 def predict(args):

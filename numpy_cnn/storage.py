@@ -60,6 +60,26 @@ def atomic_write(path, write, replace=True):
         raise
 
 
+def folder_problem(folder):
+    """Why files cannot be written into `folder` (created if need be), or None if they can.
+
+    Nothing is created: the nearest folder that exists is found, and a temporary file made and
+    removed there. Returns: None, or a reason naming the folder, e.g. "/proc/1 is not writable
+    (No such file or directory)"."""
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        return f"the folder {existing} is not writable ({error.strerror})"
+    return None
+
+
 def atomic_savez(path, arrays):
     """Write arrays to path as .npz, atomically (see atomic_write)."""
     atomic_write(path, lambda f: np.savez(f, **arrays))
