@@ -152,19 +152,23 @@ def paper_background(grey, paper):
     dark strokes narrower than 2r+1 vanish into the paper around them) then a min filter of the
     same size (which brings the paper's own edges, a shadow's, back where they were: a smooth
     shading, even a ramp, comes out unchanged). It is computed on a copy whose shorter side is
-    BACKGROUND_SIDE pixels, with r = BACKGROUND_SIDE / 8 (strokes up to a quarter of the
+    BACKGROUND_SIDE pixels, with r = BACKGROUND_SIDE / 4 (strokes and blobs up to half the
     page's shorter side are ink), then brought back to full size. Blobs of ink wider than that
     on an unevenly lit page count as paper.
     """
     h, w = grey.shape
     scale = min(1.0, BACKGROUND_SIDE / min(h, w))
     small_size = (max(1, round(w * scale)), max(1, round(h * scale)))      # Pillow: (w, h)
-    small = Image.fromarray(grey).resize(small_size, Image.Resampling.BOX)
-    size = 2 * (BACKGROUND_SIDE // 8) + 1
-    closed = small.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
-    if np.abs(np.asarray(closed) - paper).max() < INK_THRESHOLD / 2 * paper:
+    small = np.asarray(Image.fromarray(grey).resize(small_size, Image.Resampling.BOX))
+    r = BACKGROUND_SIDE // 4
+    # Beyond the edges the paper goes on as it went (a point reflection continues a shading's
+    # slope): else a dark edge of the page, narrower than the window, would look like ink.
+    padded = Image.fromarray(np.pad(small, r, mode="reflect", reflect_type="odd"))
+    closed = padded.filter(ImageFilter.MaxFilter(2 * r + 1)).filter(ImageFilter.MinFilter(2 * r + 1))
+    closed = np.asarray(closed)[r:-r, r:-r]
+    if np.abs(closed - paper).max() < INK_THRESHOLD / 2 * paper:
         return paper                                  # evenly lit: one level, as it always was
-    background = np.asarray(closed.resize((w, h), Image.Resampling.BILINEAR))
+    background = np.asarray(Image.fromarray(closed).resize((w, h), Image.Resampling.BILINEAR))
     return np.maximum(background, np.float32(1 / 255))
 
 

@@ -280,3 +280,16 @@ def test_an_evenly_lit_page_keeps_one_paper_level(vertical_bar):
     from numpy_cnn.preprocess import paper_background
     page = (1 - vertical_bar / np.float32(255)) * np.float32(0.9)    # grey paper, black bar
     assert paper_background(page, 0.9) == 0.9
+
+
+def test_canvas_drawings_keep_one_paper_level_in_either_polarity(mnist):
+    """Drawings on an evenly lit canvas, even thick and touching the edges, are read exactly as
+    before the paper's local level existed: it is found flat, and the one level is used."""
+    from numpy_cnn.preprocess import border, paper_background, to_grey
+    rng = np.random.default_rng(11)
+    for digit in mnist[2][:400]:
+        grey = to_grey(draw_like_a_person(digit, rng))
+        if np.median(border(grey)) < 0.5:
+            grey = 1 - grey                                      # dark ink on white paper
+        paper = float(np.median(border(grey)))
+        assert paper_background(grey, paper) == paper
