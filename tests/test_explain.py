@@ -1,7 +1,9 @@
 """`python -m numpy_cnn explain`: the digit and its confidence on one line per image, and a
 figure per image, written atomically and never over a file it did not write."""
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -106,8 +108,9 @@ def test_bad_inputs_give_one_line_errors(tmp_path, capsys):
 
 def test_explain_as_a_real_command(digits, tmp_path):
     seven = save_digit(tmp_path / "seven.png", digits[0][0])
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     done = subprocess.run([sys.executable, "-m", "numpy_cnn", "explain", str(seven)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{seven}: {digits[1][0]} (")
     assert (tmp_path / "seven_explained.png").is_file()          # default: the current folder
