@@ -289,3 +289,31 @@ def test_a_worker_that_cannot_save_says_why_in_the_window(app, tmp_path):
     wait_until(app.root, lambda: learn.finished, timeout=60)
     text = learn.status.cget("text")
     assert "the weights could not be saved" in text and "exit code" not in text, text
+
+
+def test_on_a_small_screen_the_windows_scroll_instead_of_being_cut_off(screen, model, tmp_path,
+                                                                       monkeypatch):
+    from numpy_cnn.gui import widgets
+    monkeypatch.setenv("NUMPY_CNN_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(widgets, "screen_size", lambda window: (800, 600))
+    root = tk.Tk()
+    try:
+        app = App(root, Predictor(model))
+        wait_until(root, lambda: root.winfo_viewable())
+        inside = app.looks.open_inside()
+        for window, body in ((root, app.body), (inside, inside.body)):
+            window.update_idletasks()
+            assert window.winfo_reqwidth() <= 800 and window.winfo_reqheight() <= 600
+            assert body.inner.winfo_reqwidth() > 800              # 862 and 1022 px wide
+            assert body.bars["x"].winfo_ismapped()
+        app.body.canvas.xview_moveto(1.0)                    # the rest can be reached
+        root.update()
+        assert app.body.canvas.xview()[1] == 1.0 and app.body.canvas.xview()[0] > 0
+    finally:
+        root.destroy()
+
+
+def test_on_a_large_screen_the_window_is_as_before_without_scroll_bars(app):
+    app.root.update_idletasks()
+    assert not any(bar.winfo_ismapped() for bar in app.body.bars.values())
+    assert app.body.canvas.winfo_reqwidth() == app.body.inner.winfo_reqwidth()

@@ -26,7 +26,8 @@ from numpy_cnn.preprocess import EmptyImageError
 from .drawing import Drawing
 from .looks import Looks
 from .teach import TeachPanel
-from .widgets import BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars
+from .widgets import (BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars,
+                      Scrolling)
 
 TITLE = "numpy-cnn: draw a digit"
 CANVAS_SIZE = 280
@@ -62,8 +63,10 @@ class App:
         root.title(TITLE)
         root.configure(bg=BACKGROUND, padx=12, pady=12)
         root.resizable(False, False)
-        left = tk.Frame(root, bg=BACKGROUND)
-        right = tk.Frame(root, bg=BACKGROUND)
+        self.body = Scrolling(root)     # scrolls on a screen too small for the window
+        self.body.pack(fill="both", expand=True)
+        left = tk.Frame(self.body.inner, bg=BACKGROUND)
+        right = tk.Frame(self.body.inner, bg=BACKGROUND)
         left.pack(side="left", anchor="n")
         right.pack(side="left", anchor="n", padx=(20, 0))
 
