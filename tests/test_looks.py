@@ -259,6 +259,7 @@ def test_what_another_network_cannot_show_is_disabled_with_a_line_why(screen, tm
         app.set_model(numpy_cnn.load(WEIGHTS))                     # the reference CNN again
         assert looks.buttons["inside"].cget("state") == "normal"
         assert app.teach.teach_button.cget("state") == "normal"
+        assert "Teach is off" not in app.teach.status.cget("text")
         assert not looks.limits_note.winfo_ismapped()
     finally:
         root.destroy()

@@ -121,6 +121,8 @@ class TeachPanel:
         self.teach_button.config(state="disabled" if reason else "normal")
         if reason:
             self.say(f"{reason}: Teach is off.")
+        elif self.status.cget("text").endswith(": Teach is off."):
+            self.say("")
 
     def refresh_counts(self):
         """Show how many digits of each class the user has saved; enable what needs some."""
