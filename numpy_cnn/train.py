@@ -33,7 +33,8 @@ its checkpoint, must then be a weights file (or checkpoint) of numpy-cnn; any ot
 (a photo.jpg given as --out PATH by mistake) is refused unless --force.
 A run folder is claimed when the run starts (os.mkdir, which fails if the folder exists), so two
 runs started at once with the same --name cannot write into one folder: the second one stops at
-once. A run that stops before writing anything removes its empty folder again. --replace-shipped runs in a run folder as usual and, once the run has
+once. A run that stops before writing anything removes its empty folder again.
+--replace-shipped runs in a run folder as usual and, once the run has
 finished, copies its weights, report and figures over the shipped ones.
 
 Continuing a run (Ctrl-C keeps the checkpoint of the last finished epoch):

@@ -73,6 +73,7 @@ def test_one_epoch_learns_and_writes_weights_report_and_figures(short_run):
     code, out = short_run
     assert code == 0
     stem = out.with_suffix("")
+    assert train.REPORT_FIGURES == FIGURES          # what --out checks before replacing
     for name in FIGURES:
         png = out.parent / f"{stem.name}_{name}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{png.name} is not a PNG"
