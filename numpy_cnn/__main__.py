@@ -23,9 +23,13 @@ numpy_cnn.notdigit) is named as such, with the digits it resembles most:
     plus.png: not a digit   top 3: 7 12.3%, 8 12.2%, 4 10.4%
 
 A file that cannot be read, or holds no digit, gets a one-line error; the exit code is then 1.
+IMAGE "-" is read from standard input (`cat seven.png | numpy-cnn predict -`).
 """
 import argparse
 import importlib
+import io
+import os
+import stat
 import sys
 import warnings
 
@@ -33,7 +37,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
-from .notdigit import is_not_a_digit
+from .notdigit import answer
 from .preprocess import EmptyImageError, to_mnist
 from .storage import WeightsError, load_digit_model
 
@@ -97,19 +101,31 @@ def open_image(path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
+            if str(path) == "-" or stat.S_ISFIFO(os.stat(path).st_mode):
+                return Image.open(io.BytesIO(read_pipe(path)))
             return Image.open(path)
         except (Image.DecompressionBombWarning, Image.DecompressionBombError):
             raise ValueError(f"too large: more than {Image.MAX_IMAGE_PIXELS:,} pixels, the most "
                              f"this command opens; scale the image down first") from None
 
 
+def read_pipe(path):
+    """All the bytes of standard input ("-") or of a named pipe. A pipe is opened without
+    waiting for a writer (O_NONBLOCK), then read to its end: one that nobody writes to is empty
+    at once, instead of waiting for ever."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    with os.fdopen(fd, "rb") as pipe:
+        return pipe.read()
+
+
 def format_prediction(name, probabilities, top=3):
     """One line: the name, the digit read, its probability, and the `top` most likely digits."""
     order = np.argsort(-probabilities, kind="stable")[:top]
-    best = order[0]
     ranking = ", ".join(f"{d} {probabilities[d]:.1%}" for d in order)
-    answer = "not a digit" if is_not_a_digit(probabilities) else f"{best} ({probabilities[best]:.1%})"
-    return f"{name}: {answer}   top {len(order)}: {ranking}"
+    return f"{name}: {answer(probabilities)}   top {len(order)}: {ranking}"
 
 
 def predict(args):
@@ -150,7 +166,8 @@ def predict_main(argv=None):
     """numpy-cnn predict IMAGE... [--weights PATH] [--top K]. Returns the exit code."""
     parser = argparse.ArgumentParser(prog="numpy-cnn predict",
                                      description="Read the digit in each image file.")
-    parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files (PNG, JPEG, ...)")
+    parser.add_argument("images", nargs="+", metavar="IMAGE",
+                        help="image files (PNG, JPEG, ...); - reads one from standard input")
     parser.add_argument("--weights", default=DEFAULT_WEIGHTS, metavar="PATH",
                         help=f"weights file (default: {DEFAULT_WEIGHTS})")
     parser.add_argument("--top", type=int, default=3, metavar="K",

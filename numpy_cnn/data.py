@@ -19,8 +19,8 @@ data/ in a checkout (the files ship there), else the per-user folder ($NUMPY_CNN
 the platform's usual data folder), where they are downloaded once and verified.
 
 Command line (also numpy-cnn data ...):
-    python -m numpy_cnn.data verify   [--data-dir DIR]
-    python -m numpy_cnn.data download [--data-dir DIR] [--mirror URL]...
+    numpy-cnn data verify   [--data-dir DIR]
+    numpy-cnn data download [--data-dir DIR] [--mirror URL]...
 """
 import argparse
 import contextlib
@@ -154,7 +154,7 @@ def resolve_data_dir(data_dir=None):
 
 
 def _download_command(data_dir):
-    return f"python -m numpy_cnn.data download --data-dir {shlex.quote(str(data_dir))}"
+    return f"numpy-cnn data download --data-dir {shlex.quote(str(data_dir))}"
 
 
 def read_verified(path, expected_sha256):
@@ -296,7 +296,7 @@ def fetch_file(target, expected_sha256, mirrors, timeout, stream):
         + f"\nTo fix this, pass a working mirror (--mirror URL, or the {MIRRORS_ENV_VAR} "
         f"environment variable), or place the file by hand: download {target.name} from any "
         f"MNIST mirror, save it as {target}, and check it with: "
-        f"python -m numpy_cnn.data verify --data-dir {shlex.quote(str(target.parent))}")
+        f"numpy-cnn data verify --data-dir {shlex.quote(str(target.parent))}")
 
 
 def _download_verified(url, target, expected_sha256, timeout, stream):
@@ -381,7 +381,7 @@ def verify_mnist(data_dir=None, checksums=MNIST_SHA256, stream=None):
 
 def main(argv=None):
     """Run the command line (see the module docstring). Returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m numpy_cnn.data",
+    parser = argparse.ArgumentParser(prog="numpy-cnn data",
                                      description="Check or download the MNIST idx files.")
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="check the four files (exit code 0 if all OK)")

@@ -1,7 +1,7 @@
 """How good is a trained network? Accuracy, per-class accuracy, confusion matrix, worst mistakes.
 
 Command line (the MNIST test set, 10,000 digits):
-    python -m numpy_cnn.evaluate [--weights PATH] [--limit N]
+    numpy-cnn evaluate [--weights PATH] [--limit N]
 
 The confusion matrix counts, for every true digit (row), how often each digit was predicted
 (column): the diagonal holds the right answers, everything else is a mistake. A "confident
@@ -131,10 +131,10 @@ def format_report(evaluation, name="test set"):
 
 
 def main(argv=None):
-    """python -m numpy_cnn.evaluate: report on the MNIST test set. Returns the exit code."""
+    """numpy-cnn evaluate: report on the MNIST test set. Returns the exit code."""
     from .data import load_mnist_test   # only the command line needs the data set
 
-    parser = argparse.ArgumentParser(prog="python -m numpy_cnn.evaluate",
+    parser = argparse.ArgumentParser(prog="numpy-cnn evaluate",
                                      description="Evaluate trained weights on the MNIST test set.")
     parser.add_argument("--weights", default=DEFAULT_WEIGHTS, metavar="PATH",
                         help=f"weights file written by the training (default: {DEFAULT_WEIGHTS})")

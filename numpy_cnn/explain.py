@@ -1,20 +1,24 @@
 """Why did the network read that digit? Without a display:
 
-    python -m numpy_cnn explain IMAGE... [--weights PATH] [--out DIR]
+    numpy-cnn explain IMAGE... [--weights PATH] [--out DIR]
 
 For each image it prints the digit read and how sure the network is, and writes one PNG with
 what the app's Inside window shows: the 28x28 input, the heatmaps of "why this answer"
 (saliency and Grad-CAM, see numpy_cnn.insight), conv1's 32 and conv2's 64 feature maps, the 128
 dense activations and the ten probabilities:
 
-    $ python -m numpy_cnn explain seven.png
+    $ numpy-cnn explain seven.png
     seven.png: 7 (99.8%)  ->  seven_explained.png
+
+An image that does not look like a digit is said to be so, by the same rule as predict's
+(numpy_cnn.notdigit): "noise.png: not a digit (closest: 4, 10.6%)", and so is its figure's title.
 
 The figure of IMAGE goes to DIR/<name of IMAGE>_explained.png (DIR: the current folder unless
 --out says otherwise), written to a temporary file and renamed. A file of that name is replaced
 only if it is an earlier figure of this command (its PNG says so); anything else is left alone
 with an error. A file that cannot be read, or holds no digit, gets a one-line error; the exit
-code is then 1.
+code is then 1. A --out folder that cannot be written, or weights of a network the figure
+cannot show (numpy_cnn.capabilities), are one line before any image is read.
 
 In a notebook, figure() returns the same matplotlib Figure:
 
@@ -38,7 +42,8 @@ from . import pictures
 from .evaluate import DEFAULT_WEIGHTS, resolve_weights
 from .insight import (ARROW, DENSE, DENSE_RELU, LOGITS, MAP_LAYERS, caption, grad_cam,
                       saliency, then_caption, trace)
-from .storage import WeightsError, atomic_write, load_digit_model
+from .notdigit import answer
+from .storage import WeightsError, atomic_write, folder_problem, load_digit_model
 
 SOFTWARE = "numpy-cnn explain"          # in every PNG written: what may be replaced
 SUFFIX = "_explained.png"
@@ -67,14 +72,23 @@ def main(argv=None):
 def run(args):
     """Explain every image of args.images. Returns the exit code: 0, or 1 if any failed."""
     from .__main__ import describe, read_digit          # the reading of `predict`
+    from .capabilities import cannot_show
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         print(f"error: --out {out}: is a file, not a folder", file=sys.stderr)
         return 1
+    problem = folder_problem(out)
+    if problem:
+        print(f"error: --out {out}: cannot write the figures there: {problem}", file=sys.stderr)
+        return 1
     try:
-        model = load_digit_model(resolve_weights(args.weights))
+        weights = resolve_weights(args.weights)
+        model = load_digit_model(weights)
     except WeightsError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    if "explain" in cannot_show(model):
+        print(f"error: {weights}: {cannot_show(model)['explain']}", file=sys.stderr)
         return 1
     failures, written = 0, {}
     for image in args.images:
@@ -88,12 +102,16 @@ def run(args):
             failures += 1
             continue
         fig = figure(model, digit, name=image)
-        atomic_write(target, lambda f: fig.savefig(f, format="png", dpi=100,
-                                                   metadata={"Software": SOFTWARE},
-                                                   facecolor=fig.get_facecolor()))
+        try:
+            atomic_write(target, lambda f: fig.savefig(f, format="png", dpi=100,
+                                                       metadata={"Software": SOFTWARE},
+                                                       facecolor=fig.get_facecolor()))
+        except OSError as error:              # e.g. the disk filled up: the others may fit
+            print(f"error: {image}: {error}", file=sys.stderr)
+            failures += 1
+            continue
         written[target] = image
-        p = fig.probabilities
-        print(f"{image}: {p.argmax()} ({p.max():.1%})  ->  {target}")
+        print(f"{image}: {answer(fig.probabilities, closest=True)}  ->  {target}")
     return 1 if failures else 0
 
 
@@ -135,7 +153,7 @@ def figure(model, digit, name=None):
     fig = Figure(figsize=(14, 9.4), facecolor=BACKGROUND)
     fig.probabilities = t.probabilities
     p = t.probabilities
-    fig.suptitle(f"{name + ': ' if name else ''}read as {t.digit} ({p.max():.1%})", color=TEXT,
+    fig.suptitle(f"{name + ': ' if name else ''}read as {answer(p, closest=True)}", color=TEXT,
                  fontsize=15, fontweight="bold")
     grid = fig.add_gridspec(2, 10, height_ratios=(1, 1.55), left=0.03, right=0.98, top=0.88,
                             bottom=0.07, wspace=0.6, hspace=0.35)

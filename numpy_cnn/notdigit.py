@@ -17,6 +17,9 @@ one more loss term and nothing at prediction time. Then the threshold: it is cho
 thresholds from 0.3 to 0.8, the share of training digits flagged beside every test figure; 0.5
 flags under half a percent of the training digits with the shipped weights.
 
+Every command says it the same way, from here: is_not_a_digit decides, answer() words it
+(predict's and explain's lines, explain's figure title; the app shows it in its own widgets).
+
 Inputs:  probabilities -- (..., 10) softmax outputs.
 Returns: bool array of shape (...): True where the drawing does not look like a digit.
 """
@@ -28,3 +31,15 @@ NOT_A_DIGIT_BELOW = 0.5
 def is_not_a_digit(probabilities, threshold=NOT_A_DIGIT_BELOW):
     """True where the highest of the ten probabilities is below threshold (see the module)."""
     return np.max(np.asarray(probabilities), axis=-1) < threshold
+
+
+def answer(probabilities, closest=False):
+    """What the network read, in words: "7 (99.8%)", or "not a digit" (see is_not_a_digit);
+    with closest=True, "not a digit (closest: 4, 10.6%)".
+
+    Inputs: probabilities -- (10,) softmax output of one image."""
+    p = np.asarray(probabilities)
+    best = int(p.argmax())
+    if not is_not_a_digit(p):
+        return f"{best} ({p[best]:.1%})"
+    return f"not a digit (closest: {best}, {p[best]:.1%})" if closest else "not a digit"

@@ -10,6 +10,7 @@ are about 2 px wide in the 20 px box; 9 digits in 10 are between 1.35 and 3.3 px
 to_mnist() repeats those steps on a picture of any size, colour and polarity:
 
     picture --to_grey--> grey (H, W) in [0, 1] --ink_from_background--> ink (H, W), 0 = paper
+                                               (paper_background: shading is not ink)
       --crop_to_ink--> the digit's box --fit_in_box--> a working copy, longer side 80 px
       --adjust_stroke_width--> strokes 1.5 to 3.5 px wide at the final scale, even from a
                                hair-thin or a very thick pen
@@ -25,6 +26,7 @@ MNIST_CENTRE = (14.0, 14.0)         # where MNIST puts the centre of mass (row, 
 INK_THRESHOLD = 0.25                # ink fainter than this (relative to full contrast) is noise
 WORK_SCALE = 4                      # the working copy is 4 times the final size: 80 px
 MIN_STROKE, MAX_STROKE = 1.5, 3.5   # stroke widths kept, in pixels at the final size
+BACKGROUND_SIDE = 64                # shorter side of the copy the paper's level is found on
 LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R 601, as Pillow's "L" mode
 
 
@@ -123,14 +125,51 @@ def ink_from_background(grey):
 
     Notes: the background is the median of the border pixels: a digit rarely covers more than
     half the border, so the median is the paper's colour even when the digit touches the edges.
-    Light paper (median > 0.5) means dark ink, and the other way round.
+    Light paper (median > 0.5) means dark ink, and the other way round. Paper in a photo is
+    seldom lit evenly: where it is, one level is the paper everywhere (and the app's black
+    canvas always is); where it is not (see paper_background), each pixel is compared with the
+    paper around it instead, so a shadow is not ink and a digit in the shadow still is.
     """
     paper = float(np.median(border(grey)))
     if paper > 0.5:
+        paper = paper_background(grey, paper)
         ink = (paper - grey) / paper                 # dark ink: the darker, the more ink
     else:
         ink = (grey - paper) / (1.0 - paper)         # light ink on dark paper
     return np.clip(ink, 0.0, 1.0)
+
+
+def paper_background(grey, paper):
+    """The light paper's own level around every pixel, ink taken away.
+
+    Inputs:  grey -- (H, W) float32 in [0, 1], dark ink on light paper; paper -- its median
+             border level.
+    Returns: paper, the float itself, if the page is lit evenly: if the local level found
+             below is everywhere within INK_THRESHOLD / 2 of it (relative to it), that is, if
+             no shading would count as ink; else (H, W) float32, the local level.
+
+    How: a morphological closing, a max filter (each pixel takes the lightest value within r:
+    dark strokes narrower than 2r+1 vanish into the paper around them) then a min filter of the
+    same size (which brings the paper's own edges, a shadow's, back where they were: a smooth
+    shading, even a ramp, comes out unchanged). It is computed on a copy whose shorter side is
+    BACKGROUND_SIDE pixels, with r = BACKGROUND_SIDE / 4 (strokes and blobs up to half the
+    page's shorter side are ink), then brought back to full size. Blobs of ink wider than that
+    on an unevenly lit page count as paper.
+    """
+    h, w = grey.shape
+    scale = min(1.0, BACKGROUND_SIDE / min(h, w))
+    small_size = (max(1, round(w * scale)), max(1, round(h * scale)))      # Pillow: (w, h)
+    small = np.asarray(Image.fromarray(grey).resize(small_size, Image.Resampling.BOX))
+    r = BACKGROUND_SIDE // 4
+    # Beyond the edges the paper goes on as it went (a point reflection continues a shading's
+    # slope): else a dark edge of the page, narrower than the window, would look like ink.
+    padded = Image.fromarray(np.pad(small, r, mode="reflect", reflect_type="odd"))
+    closed = padded.filter(ImageFilter.MaxFilter(2 * r + 1)).filter(ImageFilter.MinFilter(2 * r + 1))
+    closed = np.asarray(closed)[r:-r, r:-r]
+    if np.abs(closed - paper).max() < INK_THRESHOLD / 2 * paper:
+        return paper                                  # evenly lit: one level, as it always was
+    background = np.asarray(Image.fromarray(closed).resize((w, h), Image.Resampling.BILINEAR))
+    return np.maximum(background, np.float32(1 / 255))
 
 
 def crop_to_ink(ink):

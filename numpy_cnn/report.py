@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 
 from . import __version__  # noqa: E402
 from .insight import layer_outputs  # noqa: E402
+from .storage import atomic_write  # noqa: E402
 from .layers import Conv2D  # noqa: E402
 
 SPLIT_NAMES = {"train": "train", "val": "validation", "test": "test"}
@@ -46,7 +47,8 @@ def write_run_report(weights_path, settings, run, results, model, test_images, s
     stem = Path(weights_path).with_suffix("")
     test = results["test"]
     json_path = stem.with_suffix(".json")
-    json_path.write_text(to_json(run_summary(weights_path, settings, run, results, seconds)))
+    text = to_json(run_summary(weights_path, settings, run, results, seconds))
+    atomic_write(json_path, lambda f: f.write(text.encode()))     # a full disk names the file
     figures = {
         "curves": plot_curves(run["history"]),
         "confusion": plot_confusion(test.confusion),
@@ -57,7 +59,7 @@ def write_run_report(weights_path, settings, run, results, model, test_images, s
     paths = [json_path]
     for name, figure in figures.items():
         paths.append(Path(f"{stem}_{name}.png"))
-        figure.savefig(paths[-1], dpi=100)
+        atomic_write(paths[-1], lambda f: figure.savefig(f, format="png", dpi=100))
         plt.close(figure)
     return paths
 

@@ -60,6 +60,26 @@ def atomic_write(path, write, replace=True):
         raise
 
 
+def folder_problem(folder):
+    """Why files cannot be written into `folder` (created if need be), or None if they can.
+
+    Nothing is created: the nearest folder that exists is found, and a temporary file made and
+    removed there. Returns: None, or a reason naming the folder, e.g. "/proc/1 is not writable
+    (No such file or directory)"."""
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        return f"the folder {existing} is not writable ({error.strerror})"
+    return None
+
+
 def atomic_savez(path, arrays):
     """Write arrays to path as .npz, atomically (see atomic_write)."""
     atomic_write(path, lambda f: np.savez(f, **arrays))
@@ -80,7 +100,7 @@ def read_npz(path):
     if path.is_dir():
         raise WeightsError(f"{path}: is a folder, not a weights file")
     if not path.is_file():
-        raise WeightsError(f"{path}: file not found")
+        raise WeightsError(f"{path}: {why_not_a_file(path)}")
     with open(path, "rb") as f:
         magic = f.read(4)
     if magic[:1] == b"\x80":    # how every pickle since protocol 2 starts
@@ -96,6 +116,17 @@ def read_npz(path):
         raise WeightsError(f"{path}: corrupt array in the file ({e})") from e
     except (zipfile.BadZipFile, OSError, EOFError, KeyError) as e:
         raise WeightsError(f"{path}: not a readable .npz file, corrupt or truncated ({e})") from e
+
+
+def why_not_a_file(path):
+    """Why a path that is not a folder is not a regular file one can read, in a few words:
+    "file not found", "a symbolic link that leads nowhere (or to itself)", "not a regular
+    file (a device, a pipe, ...)". Opening a pipe without a writer would wait for ever."""
+    if not os.path.lexists(path):
+        return "file not found"
+    if not os.path.exists(path):
+        return "a symbolic link that leads nowhere (or round in a loop)"
+    return "not a regular file (a device, a pipe or a socket): give a weights file (.npz)"
 
 
 def read_meta(path, arrays):

@@ -1,4 +1,4 @@
-"""Train the reference network on MNIST:  numpy-cnn train [options]  (or python -m numpy_cnn.train)
+"""Train the reference network on MNIST:  numpy-cnn train [options]
 
 The recipe of the Keras reference: Adam (learning rate 1e-3), softmax cross-entropy, 5 epochs,
 with one addition: the learning rate follows a cosine, from 1e-3 down to 9.5e-5 in the fifth epoch
@@ -28,7 +28,13 @@ prints it. In that folder:
                           generator state and history; --resume continues from it
     mnist_cnn.json        report of the run, and the figures mnist_cnn_*.png
 --out PATH writes PATH (and PATH's .ckpt.npz, .json, _*.png beside it) instead, anywhere but in
-the shipped weights' folder. --replace-shipped runs in a run folder as usual and, once the run has
+the shipped weights' folder. It replaces those files only if they are an earlier run's: PATH, or
+its checkpoint, must then be a weights file (or checkpoint) of numpy-cnn; any other file there
+(a photo.jpg given as --out PATH by mistake) is refused unless --force.
+A run folder is claimed when the run starts (os.mkdir, which fails if the folder exists), so two
+runs started at once with the same --name cannot write into one folder: the second one stops at
+once. A run that stops before writing anything removes its empty folder again.
+--replace-shipped runs in a run folder as usual and, once the run has
 finished, copies its weights, report and figures over the shipped ones.
 
 Continuing a run (Ctrl-C keeps the checkpoint of the last finished epoch):
@@ -82,7 +88,7 @@ from .parallel import DataParallel
 from .paths import SHIPPED_WEIGHTS, runs_dir
 from .reference import OneProcess
 from .progress import EpochProgress, epoch_line, format_duration
-from .storage import WeightsError, load_digit_model, save
+from .storage import WeightsError, folder_problem, load_digit_model, read_meta, read_npz, save
 
 MNIST_TRAIN_SIZE = 60000
 WEIGHTS_NAME = "mnist_cnn.npz"          # the weights file's name inside a run folder
@@ -96,6 +102,7 @@ FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}
 FINE_TUNING_OUTLIERS = 0.1 # --outliers with --init, if the network says "not a digit" already
 EXTRA_FRACTION = 0.0625    # --extra images per MNIST digit in every batch: 4 per batch of 64
 EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
+REPORT_FIGURES = ("curves", "confusion", "mistakes", "filters", "features")  # numpy_cnn.report's
 KNOWS_SAMPLE = 100         # non-digits shown to a network to see whether it says "not a digit"
 
 
@@ -104,7 +111,7 @@ class TrainingDiverged(RuntimeError):
 
 
 def build_parser():
-    p = argparse.ArgumentParser(prog="python -m numpy_cnn.train",
+    p = argparse.ArgumentParser(prog="numpy-cnn train",
                                 description="Train the reference CNN on MNIST, in plain NumPy.",
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog="The shipped weights: --augment --drawn 0.5 --outliers 0.25 "
@@ -150,6 +157,9 @@ def build_parser():
     p.add_argument("--out", metavar="PATH",
                    help="weights file to write instead, with its checkpoint, report and figures "
                         f"beside it (default: {runs_dir() / 'NAME' / WEIGHTS_NAME})")
+    p.add_argument("--force", action="store_true",
+                   help="let --out replace files that are not an earlier run's (by default "
+                        "--out only replaces numpy-cnn weights and their report)")
     p.add_argument("--replace-shipped", action="store_true",
                    help=f"once the run has finished, copy its weights, report and figures over "
                         f"the shipped {SHIPPED_WEIGHTS}, which the app, evaluate and predict load")
@@ -178,7 +188,8 @@ def latest_run():
 
 
 def new_run_folder(name=None):
-    """runs_dir()/name, or runs_dir()/<date-time> (with -2, -3... if that one is taken)."""
+    """runs_dir()/name, or runs_dir()/<date-time> (with -2, -3... if that one is taken).
+    Nothing is created here: claim_run_folder does that, once every option has been checked."""
     if name:
         return runs_dir() / name
     stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
@@ -187,6 +198,75 @@ def new_run_folder(name=None):
         n += 1
         folder = runs_dir() / f"{stamp}-{n}"
     return folder
+
+
+def claim_run_folder(folder, named):
+    """Create the run's folder, failing if it exists: os.mkdir is atomic, so of two runs started
+    at once with the same --name exactly one gets the folder. A dated folder taken in the
+    meantime is passed over for the next free -2, -3, ...
+    Returns: (the folder created, None), or (None, the reason it cannot be claimed)."""
+    stamp, n = folder.name, 1
+    while True:
+        try:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir()
+            return folder, None
+        except FileExistsError:
+            if named:
+                return None, (f"the run folder {folder} exists already (another run with "
+                              f"--name {folder.name} may be under way): choose another --name, "
+                              f"or remove the folder if it is an empty leftover")
+            n += 1
+            folder = folder.parent / f"{stamp}-{n}"
+        except OSError as error:
+            return None, f"cannot create the run folder {folder}: {error.strerror}"
+
+
+def release_run_folder(args):
+    """Remove the folder this run claimed if nothing was written into it (a run that stopped
+    before its first checkpoint leaves no empty folder behind)."""
+    folder = getattr(args, "claimed", None)
+    if folder is not None:
+        try:
+            folder.rmdir()         # only an empty folder: anything written stays
+        except OSError:
+            pass
+
+
+def report_files(out):
+    """The files a run that writes the weights `out` writes beside them: its checkpoint, its
+    JSON report and its figures (numpy_cnn.report)."""
+    stem = Path(out).with_suffix("")
+    return [checkpoint_path(out), stem.with_suffix(".json"),
+            *(Path(f"{stem}_{name}.png") for name in REPORT_FIGURES)]
+
+
+def is_ours(path):
+    """True if path is a weights file or a training checkpoint of numpy-cnn (its metadata says
+    so); False for anything else: a photo, someone's own .npz, a folder."""
+    try:
+        read_meta(path, read_npz(path))
+        return True
+    except WeightsError:
+        pass
+    try:
+        read_checkpoint(path)
+        return True
+    except WeightsError:
+        return False
+
+
+def foreign_files(out):
+    """The files a run writing `out` would replace that are not an earlier run's: [] when out
+    and its report's files do not exist, or when out (or its checkpoint) is numpy-cnn's, which
+    makes the report beside it an earlier run's too."""
+    out = Path(out)
+    ckpt, *others = report_files(out)
+    if out.exists() and not is_ours(out):
+        return [out] + [p for p in others if p.exists()]
+    if out.exists() or (ckpt.exists() and is_ours(ckpt)):
+        return []
+    return [p for p in (ckpt, *others) if p.exists()]
 
 
 def in_shipped_folder(path):
@@ -205,6 +285,13 @@ def choose_out(args):
         if in_shipped_folder(args.out):
             return None, (f"--out {args.out} is in the folder of the shipped weights, which "
                           f"training only replaces when asked: use --replace-shipped (without --out)")
+        foreign = [] if args.force or Path(args.out).is_dir() else foreign_files(args.out)
+        if foreign:
+            names = ", ".join(str(p) for p in foreign)
+            return None, (f"--out {args.out} would replace {names}, which "
+                          f"{'is' if len(foreign) == 1 else 'are'} not an earlier run's weights "
+                          f"(nor its report): choose another --out, or add --force to replace "
+                          f"{'it' if len(foreign) == 1 else 'them'}")
         return Path(args.out), None
     if args.resume and not args.name:
         latest = latest_run()
@@ -224,17 +311,8 @@ def check_writable(out):
     out = Path(out)
     if out.is_dir():
         return f"--out {out} is a folder: name the weights file, e.g. {out / WEIGHTS_NAME}"
-    folder = out.parent
-    while not folder.exists():      # the folders still to create: nothing is created here
-        folder = folder.parent
-    if not folder.is_dir():
-        return f"cannot write {out}: {folder} is a file, not a folder"
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as error:
-        return f"cannot write {out}: the folder {folder} is not writable ({error.strerror})"
-    return None
+    problem = folder_problem(out.parent)
+    return f"cannot write {out}: {problem}" if problem else None
 
 
 def parse_args(argv):
@@ -257,7 +335,7 @@ def parse_args(argv):
             parser.error("--resume continues from the checkpoint, which holds the run's weights "
                          "and its --extra images: give --init and --extra only to start a run")
         not_kept = ("resume", "out", "name", "replace_shipped", "data_dir", "progress_every",
-                    "init", "extra")
+                    "init", "extra", "force")
         # A setting added since the checkpoint was made had its default then.
         saved = {**{k: parser.get_default(k) for k in RUN_SETTINGS},
                  **{k: v for k, v in saved.items() if k not in not_kept}}
@@ -273,6 +351,7 @@ def parse_args(argv):
         if getattr(args, name) is None:
             setattr(args, name, FINE_TUNING_DEFAULTS.get(name) if args.init
                     else parser.get_default(name))
+    in_a_run_folder = args.out is None and not args.resume      # a new run's folder to claim
     args.out = str(out)
     problem = check_writable(out)
     if problem:
@@ -282,15 +361,21 @@ def parse_args(argv):
     for name in ("epochs", "batch_size", "lr_step", "limit", "test_limit", "workers"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    if not args.lr > 0:
-        parser.error("--lr must be positive")
+    if not (args.lr > 0 and math.isfinite(args.lr)):
+        parser.error(f"--lr {args.lr}: give a positive, finite learning rate (e.g. 1e-3)")
     for name in ("drawn", "outliers", "extra_fraction"):
         if getattr(args, name) is not None and not 0 <= getattr(args, name) <= 1:
-            parser.error(f"--{name} must be between 0 and 1")
+            parser.error(f"--{name.replace('_', '-')} must be between 0 and 1")
     if args.progress_every is not None and not args.progress_every > 0:
         parser.error("--progress-every must be positive")
     if not 0 <= args.val_split < MNIST_TRAIN_SIZE:
         parser.error(f"--val-split must be between 0 and {MNIST_TRAIN_SIZE - 1}")
+    args.claimed = None
+    if in_a_run_folder:
+        args.claimed, problem = claim_run_folder(out.parent, named=bool(args.name))
+        if problem:
+            parser.error(problem)
+        args.out = str(args.claimed / WEIGHTS_NAME)
     return args
 
 
@@ -448,6 +533,11 @@ def fit(args, model, optimizer, rng, splits, run, extras=()):
             fit_epoch(args, trainer, optimizer, rng, splits, run, extras)
     if run["stopped_early"]:
         print(f"Early stop: no better validation loss for {args.patience} epochs.")
+    keep_best(args, model, run)
+
+
+def keep_best(args, model, run):
+    """With --patience, put the best epoch's weights back into model (in place)."""
     if args.patience is not None and run.get("best_params"):
         print(f"Keeping the weights of epoch {run['best_epoch']}, the best validation loss.")
         for k, p in model.params.items():
@@ -482,18 +572,21 @@ def fit_epoch(args, trainer, optimizer, rng, splits, run, extras=()):
 
 
 def finish(args, model, splits, run):
-    """Final evaluation; write the weights, the JSON report and the figures; print a summary."""
+    """Final evaluation; write the JSON report, the figures and then the weights; print a
+    summary."""
     # Imported here, not at the top: it loads matplotlib (0.5 s), and each helper process of
     # DataParallel imports the main module, this one, again.
     from . import report
     started = time.perf_counter()
     results = {name: evaluate(model, *data) for name, data in splits.items() if len(data[1])}
     accuracies = {report.SPLIT_NAMES[k]: result.accuracy for k, result in results.items()}
-    save(model, args.out, extra_meta={"epochs": run["epochs_done"], "accuracy": accuracies})
-    settings = {k: v for k, v in vars(args).items() if k != "resume"}
+    settings = {k: v for k, v in vars(args).items() if k not in ("resume", "claimed")}
     seconds = run["seconds"] + time.perf_counter() - started
     written = report.write_run_report(args.out, settings, run, results, model,
                                       splits["test"][0], seconds)
+    # The weights last: their file is there only once the whole run is, so a run stopped while
+    # its report was being written still resumes (and writes it) with the command it printed.
+    save(model, args.out, extra_meta={"epochs": run["epochs_done"], "accuracy": accuracies})
     print(f"Done in {format_duration(seconds)}. Accuracy: " +
           ", ".join(f"{name} {acc:.2%}" for name, acc in accuracies.items()))
     print(f"Weights: {args.out}\nReport: " + ", ".join(str(p) for p in written))
@@ -530,29 +623,49 @@ def resume_hint(args):
     data = f" --data-dir {shlex.quote(args.data_dir)}" if args.data_dir is not None else ""
     replace = " --replace-shipped" if args.replace_shipped else ""
     return (f"The checkpoint after epoch {done} is kept in {ckpt}. To continue: "
-            f"python -m numpy_cnn.train --resume --out {shlex.quote(str(args.out))}{data}{replace}")
+            f"numpy-cnn train --resume --out {shlex.quote(str(args.out))}{data}{replace}")
+
+
+def what_was_kept(args):
+    """One sentence on what a run that failed keeps: its checkpoint, or nothing."""
+    ckpt = checkpoint_path(args.out)
+    if not ckpt.exists():
+        return "Nothing was kept from this run."
+    return f"Kept: {resume_hint(args)}"
 
 
 def main(argv=None):
     """Command-line entry point. Returns the exit code (0 done, 1 error, 130 interrupted)."""
     args = parse_args(argv)
+    try:
+        return run_training(args)
+    finally:
+        release_run_folder(args)
+
+
+def run_training(args):
+    """Train as parse_args set up. Returns the exit code (0 done, 1 error, 130 interrupted)."""
     rng = np.random.default_rng(args.seed)
     model = build_reference_model(rng)
     optimizer = Adam(model.params, lr=args.lr)
     ckpt = checkpoint_path(args.out)
     try:
         splits = load_splits(args)
+        report_only = False
         if args.resume:
             run = restore_checkpoint(ckpt, model, optimizer, rng)
-            if Path(args.out).exists() and (run["epochs_done"] >= args.epochs
-                                            or run.get("stopped_early")):
+            finished = run["epochs_done"] >= args.epochs or run.get("stopped_early")
+            if finished and Path(args.out).exists():      # the weights are written last
                 how = ("stopped early: its validation loss stopped improving"
                        if run.get("stopped_early") else "to train it longer, add --epochs N "
                        f"with N above {run['epochs_done']}")
                 print(f"error: the run {args.out} has finished its {run['epochs_done']} "
                       f"epoch(s) ({how})", file=sys.stderr)
                 return 1
-            print(f"Resuming {ckpt} after epoch {run['epochs_done']}.")
+            report_only = bool(finished)
+            print(f"Resuming {ckpt} after epoch {run['epochs_done']}" +
+                  (": its epochs are done; writing its weights and report." if report_only
+                   else "."))
         else:
             extra = read_extra(args.extra) if args.extra else None
             if args.init:
@@ -562,19 +675,18 @@ def main(argv=None):
                 args.outliers, flagged = outliers_to_keep(model, args.seed)
                 print(f"The network says 'not a digit' to {flagged:.0%} of {KNOWS_SAMPLE} "
                       f"non-digits: --outliers {args.outliers:g}.")
-            run = {"settings": dict(vars(args)), "epochs_done": 0, "history": [], "seconds": 0.0,
-                   "extra": extra}
+            run = {"settings": {k: v for k, v in vars(args).items() if k != "claimed"},
+                   "epochs_done": 0, "history": [], "seconds": 0.0, "extra": extra}
             if ckpt.exists():
                 print(f"Note: a new run; its first epoch will replace the checkpoint {ckpt} "
                       f"(use --resume to continue that one instead).")
-        n = {name: len(data[1]) for name, data in splits.items()}
-        print(f"Writing to {Path(args.out).parent}")
-        print(f"Training on {n['train']:,} images (validation {n['val']:,}, test {n['test']:,}): "
-              f"{args.epochs} epoch(s) of batches of {args.batch_size}, Adam lr {args.lr:g} "
-              f"(decay: {args.lr_decay}), augmentation {'on' if args.augment else 'off'}, "
-              f"seed {args.seed}.")
-        fit(args, model, optimizer, rng, splits, run,
-            make_extras(args, len(splits["train"][1]), run.get("extra")))
+        if report_only:
+            keep_best(args, model, run)
+        else:
+            print(f"Writing to {Path(args.out).parent}")
+            print(banner(args, splits))
+            fit(args, model, optimizer, rng, splits, run,
+                make_extras(args, len(splits["train"][1]), run.get("extra")))
         finish(args, model, splits, run)
     except KeyboardInterrupt:
         print(f"\nInterrupted. {resume_hint(args)}", file=sys.stderr)
@@ -583,10 +695,26 @@ def main(argv=None):
         print(f"error: training diverged: {error}. Nothing was saved from this epoch; "
               f"try a smaller --lr.", file=sys.stderr)
         return 1
-    except (WeightsError, DataFileError, DownloadError, DigitFolderError, OSError) as error:
+    except OSError as error:          # e.g. the disk is full: say which file, and what is kept
+        print(f"error: {error}. {what_was_kept(args)}", file=sys.stderr)
+        return 1
+    except (WeightsError, DataFileError, DownloadError, DigitFolderError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def banner(args, splits):
+    """The line that says what the run trains on, and how."""
+    n = {name: len(data[1]) for name, data in splits.items()}
+    held_out = (f"validation {n['val']:,}: the last {args.val_split:,} training images, "
+                f"--val-split" if n["val"] else "no validation: --val-split 0")
+    if args.limit is not None:
+        held_out += f"; --limit takes the first {args.limit:,} of the others"
+    return (f"Training on {n['train']:,} images ({held_out}; test {n['test']:,}): "
+            f"{args.epochs} epoch(s) of batches of {args.batch_size}, Adam lr {args.lr:g} "
+            f"(decay: {args.lr_decay}), augmentation {'on' if args.augment else 'off'}, "
+            f"seed {args.seed}.")
 
 
 if __name__ == "__main__":

@@ -238,7 +238,7 @@ def test_content_tampered_copy_is_rejected_naming_the_file(tmp_path):
         load_mnist(tmp_path, download=False)
     message = str(caught.value)
     assert "t10k-labels-idx1-ubyte.gz" in message and "checksum mismatch" in message
-    assert "python -m numpy_cnn.data download" in message
+    assert "numpy-cnn data download" in message
 
 
 def test_gzip_damaged_copy_is_rejected_naming_the_file(tmp_path):
@@ -398,7 +398,7 @@ def test_all_mirrors_failing_lists_what_was_tried(tmp_path, server, files):
     assert f"{refused}{name}: cannot connect" in lines[2]
     assert f"{server.url('slow')}{name}: " in lines[3] and "timed out" in lines[3]
     assert f"{server.url('bad')}{name}: checksum mismatch" in lines[4]
-    assert "by hand" in lines[5] and "python -m numpy_cnn.data verify" in lines[5]
+    assert "by hand" in lines[5] and "numpy-cnn data verify" in lines[5]
     assert os.listdir(tmp_path) == []
 
 
@@ -489,7 +489,7 @@ def test_cli_verify_reports_missing_and_damaged_files(tmp_path):
     assert lines[0].endswith("OK") and lines[1].endswith("OK")
     assert lines[2].startswith("t10k-images-idx3-ubyte.gz") and "checksum mismatch" in lines[2]
     assert lines[3].startswith("t10k-labels-idx1-ubyte.gz") and lines[3].endswith("missing")
-    assert "python -m numpy_cnn.data download" in result.stdout
+    assert "numpy-cnn data download" in result.stdout
 
 
 def test_cli_download_fetches_missing_file(tmp_path, server):

@@ -1,7 +1,9 @@
 """`python -m numpy_cnn explain`: the digit and its confidence on one line per image, and a
 figure per image, written atomically and never over a file it did not write."""
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -106,8 +108,61 @@ def test_bad_inputs_give_one_line_errors(tmp_path, capsys):
 
 def test_explain_as_a_real_command(digits, tmp_path):
     seven = save_digit(tmp_path / "seven.png", digits[0][0])
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     done = subprocess.run([sys.executable, "-m", "numpy_cnn", "explain", str(seven)],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"{seven}: {digits[1][0]} (")
     assert (tmp_path / "seven_explained.png").is_file()          # default: the current folder
+
+
+# ------------------------------------------------------------------ issue 23
+
+def noise_image(path, seed):
+    """Salt-and-pepper noise, 100x100: no digit at all."""
+    rng = np.random.default_rng(seed)
+    Image.fromarray((rng.random((100, 100)) < 0.3).astype(np.uint8) * 255).save(path)
+    return path
+
+
+def test_explain_says_not_a_digit_exactly_when_predict_does(digits, tmp_path, capsys):
+    images = [str(noise_image(tmp_path / f"noise{seed}.png", seed)) for seed in range(4)]
+    images.append(str(save_digit(tmp_path / "seven.png", digits[0][0])))
+    assert cli.main(["predict", *images]) == 0
+    predicted = [line.split("   top")[0] for line in capsys.readouterr().out.splitlines()]
+    assert cli.main(["explain", *images, "--out", str(tmp_path / "out")]) == 0
+    explained = capsys.readouterr().out.splitlines()
+    assert sum("not a digit" in line for line in predicted) >= 2          # the case at hand
+    for said, line in zip(predicted, explained):
+        assert line.startswith(said)             # "noise0.png: not a digit" / "seven.png: 7 (..%)"
+    model = numpy_cnn.load(SHIPPED_WEIGHTS)
+    fig = explain.figure(model, cli.read_digit(images[0]), name="noise")
+    assert fig.get_suptitle().startswith("noise: read as not a digit (closest: ")
+
+
+def test_an_out_folder_that_cannot_be_written_is_one_line_before_any_image(digits, tmp_path,
+                                                                             capsys):
+    seven = str(save_digit(tmp_path / "seven.png", digits[0][0]))
+    (tmp_path / "a-file").write_text("x")
+    for out in ("/proc/1/foo", str(tmp_path / "a-file" / "figures")):
+        assert cli.main(["explain", seven, seven, "--out", out]) == 1
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.count("\n") == 1
+        assert captured.err.startswith(f"error: --out {out}: cannot write")
+
+
+def test_a_network_without_the_reference_layers_is_one_line(digits, tmp_path, capsys):
+    from numpy_cnn.layers import Dense, Flatten, ReLU
+    from numpy_cnn.model import Sequential
+    rng = np.random.default_rng(0)
+    mlp = Sequential([Flatten(name="flat"), Dense(784, 32, name="hidden", rng=rng),
+                      ReLU(name="relu"), Dense(32, 10, name="out", rng=rng)])
+    weights = tmp_path / "mlp.npz"
+    numpy_cnn.storage.save(mlp, weights)
+    seven = str(save_digit(tmp_path / "seven.png", digits[0][0]))
+    assert cli.main(["predict", seven, "--weights", str(weights)]) == 0     # accepted there
+    capsys.readouterr()
+    assert cli.main(["explain", seven, "--weights", str(weights), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no convolution" not in err and "flat, hidden" in err
+    assert not (tmp_path / "seven_explained.png").exists()

@@ -213,3 +213,108 @@ def test_why_without_the_inside_window(app):
     assert red_in_input() and len(app.canvas.find_all()) == 2
     app.looks.why.set("off")
     assert not red_in_input() and len(app.canvas.find_all()) == 1
+
+
+# ------------------------------------------------------------------ issue 23
+
+def small_mlp():
+    """A network that reads 28x28 digits but is not the reference CNN: no convolution."""
+    from numpy_cnn.layers import Dense, Flatten, ReLU
+    from numpy_cnn.model import Sequential
+    rng = np.random.default_rng(0)
+    return Sequential([Flatten(name="flat"), Dense(784, 32, name="hidden", rng=rng),
+                       ReLU(name="relu"), Dense(32, 10, name="out", rng=rng)])
+
+
+def test_what_another_network_cannot_show_is_disabled_with_a_line_why(screen, tmp_path,
+                                                                      monkeypatch):
+    monkeypatch.setenv("NUMPY_CNN_HOME", str(tmp_path / "home"))
+    root = tk.Tk()
+    try:
+        app = App(root, Predictor(small_mlp()))
+        wait_until(root, lambda: root.winfo_viewable())
+        root.focus_force()
+        drag(app, SEVEN)
+        assert app.predict() is not None                           # it reads with it
+        looks = app.looks
+        assert looks.buttons["inside"].cget("state") == "disabled"
+        assert looks.choices["grad-cam"].cget("state") == "disabled"
+        assert looks.buttons["learn"].cget("state") == "normal"   # Watch trains its own
+        said = looks.limits_note.cget("text")
+        assert "Inside draws the reference CNN's layers" in said and "no convolution" in said
+        assert looks.limits_note.winfo_ismapped()
+        press(app, "i")                                            # no half-built window
+        assert looks.inside is None and looks.open_inside() is None
+        press(app, "w")
+        assert looks.why.get() == "saliency"                       # any network has one
+        press(app, "w")
+        assert looks.why.get() == "off"                            # Grad-CAM is skipped
+        looks.why.set("grad-cam")                                  # even if set anyway
+        assert looks.heatmap.shown is None
+        assert app.teach.teach_button.cget("state") == "disabled"
+        assert "Teach fine-tunes the reference CNN" in app.teach.status.cget("text")
+        app.teach.correct(7)
+        app.teach.teach()
+        assert app.teach.teaching is None
+        app.set_model(numpy_cnn.load(WEIGHTS))                     # the reference CNN again
+        assert looks.buttons["inside"].cget("state") == "normal"
+        assert app.teach.teach_button.cget("state") == "normal"
+        assert "Teach is off" not in app.teach.status.cget("text")
+        assert not looks.limits_note.winfo_ismapped()
+    finally:
+        root.destroy()
+
+
+def test_watch_it_learn_in_a_folder_that_cannot_be_written_says_so_before_training(
+        app, tmp_path, monkeypatch):
+    home = tmp_path / "home-is-a-file"
+    home.write_text("not a folder")
+    monkeypatch.setenv("NUMPY_CNN_HOME", str(home))
+    learn = app.looks.open_learn(limit=64 * 60, every=2, val_size=50)
+    text = learn.status.cget("text")
+    assert text.startswith("Watch it learn cannot start") and str(home) in text, text
+    assert learn.training is None and learn.stop_button.cget("state") == "disabled"
+    app.looks.learn.close()
+    assert app.looks.learn is None
+
+
+def test_a_worker_that_cannot_save_says_why_in_the_window(app, tmp_path):
+    out = tmp_path / "a-file"
+    out.write_text("x")
+    learn = app.looks.open_learn(limit=64 * 20, every=2, val_size=50, out=str(tmp_path / "ok.npz"))
+    learn.training.close()                   # the one the window started: replaced by one that
+    from numpy_cnn.gui.learner import LiveTraining           # writes under a file
+    learn.training = LiveTraining(limit=64 * 20, every=2, val_size=50, out=str(out / "m.npz"))
+    wait_until(app.root, lambda: learn.snapshots >= 1, timeout=60)
+    click(app, learn.stop_button)
+    wait_until(app.root, lambda: learn.finished, timeout=60)
+    text = learn.status.cget("text")
+    assert "the weights could not be saved" in text and "exit code" not in text, text
+
+
+def test_on_a_small_screen_the_windows_scroll_instead_of_being_cut_off(screen, model, tmp_path,
+                                                                       monkeypatch):
+    from numpy_cnn.gui import widgets
+    monkeypatch.setenv("NUMPY_CNN_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(widgets, "screen_size", lambda window: (800, 600))
+    root = tk.Tk()
+    try:
+        app = App(root, Predictor(model))
+        wait_until(root, lambda: root.winfo_viewable())
+        inside = app.looks.open_inside()
+        for window, body in ((root, app.body), (inside, inside.body)):
+            window.update_idletasks()
+            assert window.winfo_reqwidth() <= 800 and window.winfo_reqheight() <= 600
+            assert body.inner.winfo_reqwidth() > 800              # 862 and 1022 px wide
+            assert body.bars["x"].winfo_ismapped()
+        app.body.canvas.xview_moveto(1.0)                    # the rest can be reached
+        root.update()
+        assert app.body.canvas.xview()[1] == 1.0 and app.body.canvas.xview()[0] > 0
+    finally:
+        root.destroy()
+
+
+def test_on_a_large_screen_the_window_is_as_before_without_scroll_bars(app):
+    app.root.update_idletasks()
+    assert not any(bar.winfo_ismapped() for bar in app.body.bars.values())
+    assert app.body.canvas.winfo_reqwidth() == app.body.inner.winfo_reqwidth()

@@ -242,3 +242,54 @@ def test_digits_drawn_anywhere_at_any_size_are_read_as_well_as_mnist(model, mnis
               f"{accuracy_canvas:.1%} drawn on a 280x280 canvas through to_mnist")
     print(report)
     assert accuracy_canvas >= 0.985, report
+
+
+# ------------------------------------------------------------------ unevenly lit paper (issue 23)
+
+def shaded(page):
+    """A (280, 280) page in [0, 1] with its left half in a soft shadow (35% of the light)."""
+    columns = np.arange(CANVAS)
+    light = 0.35 + 0.65 / (1 + np.exp(-(columns - CANVAS / 2) / 10))
+    return (page * light[None, :] * 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("page", [
+    np.tile(np.linspace(80, 255, CANVAS), (CANVAS, 1)).astype(np.uint8),      # the issue's
+    np.tile(np.linspace(255, 80, CANVAS), (CANVAS, 1)).T.astype(np.uint8),   # top to bottom
+    shaded(np.ones((CANVAS, CANVAS), np.float32)),                            # a shadow's edge
+], ids=["ramp", "ramp-down", "shadow"])
+def test_a_blank_page_lit_unevenly_is_blank(page):
+    with pytest.raises(EmptyImageError):
+        to_mnist(page)
+
+
+def test_digits_on_a_page_half_in_shadow_are_read(model, mnist):
+    digits, labels = mnist[2][:100], mnist[3][:100]
+    pages = []
+    for digit in digits:
+        enlarged = np.asarray(Image.fromarray(digit).resize((200, 200), Image.Resampling.BILINEAR))
+        page = np.ones((CANVAS, CANVAS), np.float32)
+        page[40:240, 40:240] = 1 - enlarged / np.float32(255)     # dark ink on white paper
+        pages.append(to_mnist(shaded(page)))
+    p = model.predict_proba(np.stack(pages))
+    read = (p.argmax(axis=1) == labels) & (p.max(axis=1) >= 0.5)
+    assert read.mean() >= 0.95, f"{read.mean():.0%} read right"
+
+
+def test_an_evenly_lit_page_keeps_one_paper_level(vertical_bar):
+    from numpy_cnn.preprocess import paper_background
+    page = (1 - vertical_bar / np.float32(255)) * np.float32(0.9)    # grey paper, black bar
+    assert paper_background(page, 0.9) == 0.9
+
+
+def test_canvas_drawings_keep_one_paper_level_in_either_polarity(mnist):
+    """Drawings on an evenly lit canvas, even thick and touching the edges, are read exactly as
+    before the paper's local level existed: it is found flat, and the one level is used."""
+    from numpy_cnn.preprocess import border, paper_background, to_grey
+    rng = np.random.default_rng(11)
+    for digit in mnist[2][:400]:
+        grey = to_grey(draw_like_a_person(digit, rng))
+        if np.median(border(grey)) < 0.5:
+            grey = 1 - grey                                      # dark ink on white paper
+        paper = float(np.median(border(grey)))
+        assert paper_background(grey, paper) == paper

@@ -1,4 +1,5 @@
 import json
+import os
 import pickle
 
 import numpy as np
@@ -242,3 +243,25 @@ def test_a_failed_write_names_the_file_not_its_temporary(model, tmp_path, monkey
     with pytest.raises(OSError, match="cannot write") as caught:
         atomic_savez(tmp_path / "a-file" / "w.npz", {"x": np.zeros(1)})
     assert ".tmp" not in str(caught.value)
+
+
+def test_a_path_that_is_no_file_says_what_it_is(tmp_path):
+    loop = tmp_path / "loop.npz"
+    loop.symlink_to(loop)
+    dangling = tmp_path / "dangling.npz"
+    dangling.symlink_to(tmp_path / "gone.npz")
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    for path, said in ((loop, "symbolic link"), (dangling, "symbolic link"),
+                       ("/dev/null", "not a regular file"), (fifo, "not a regular file"),
+                       (tmp_path / "missing.npz", "file not found")):
+        with pytest.raises(WeightsError, match=said):      # and no wait for a pipe's writer
+            load(path)
+
+
+def test_folder_problem_names_the_folder_that_cannot_be_written(tmp_path):
+    from numpy_cnn.storage import folder_problem
+    assert folder_problem(tmp_path / "new" / "folders") is None       # nothing is created
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "a-file").write_text("x")
+    assert folder_problem(tmp_path / "a-file" / "sub") == f"{tmp_path / 'a-file'} is a file, not a folder"

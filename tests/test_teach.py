@@ -135,7 +135,93 @@ def test_unusable_taught_weights_are_passed_over_for_the_shipped_ones(display, h
     taught_weights().write_bytes(b"not weights")
     root = tk.Tk()
     try:
-        model = gui_main.load_model(root, find_weights(), ctrl_c=None)
+        model, weights = gui_main.load_model(root, find_weights(), ctrl_c=None)
     finally:
         root.destroy()
     assert model is not None and "reading with the shipped weights" in capsys.readouterr().err
+    assert weights == SHIPPED_WEIGHTS
+
+
+# ------------------------------------------------------------------ issue 23
+
+def test_with_teachs_weights_unreadable_the_window_says_the_shipped_ones(display, home, capsys):
+    taught_weights().parent.mkdir(parents=True)
+    taught_weights().write_bytes(b"")                       # truncated
+    root = tk.Tk()
+    try:
+        model, weights = gui_main.load_model(root, find_weights(), ctrl_c=None)
+        app = App(root, Predictor(model, weights))
+        status = app.teach.status.cget("text")
+    finally:
+        root.destroy()
+    assert "Teach made" not in status and "reads with the shipped weights" in status, status
+
+
+def test_one_file_too_large_to_open_does_not_hide_the_other_digits(app, home, monkeypatch,
+                                                                   capsys):
+    drag(app, SEVEN)
+    app.teach.correct(7)
+    big = home / "my_digits" / "1" / "huge.png"
+    big.parent.mkdir(parents=True)
+    Image.new("L", (200, 200), 255).save(big)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100 * 100)    # 200x200 is a "bomb" now
+    review = app.teach.open_review()
+    readings = {path.name: label.cget("text") for path, (_, label) in review.cells.items()}
+    assert readings["huge.png"] == "unreadable" and len(readings) == 2
+    assert review.heading.cget("text").startswith("2 digits in")
+    assert "too large" in capsys.readouterr().err
+
+
+def test_a_digit_that_cannot_be_deleted_is_said_in_the_window(app, home, monkeypatch):
+    drag(app, SEVEN)
+    app.teach.correct(7)
+    review = app.teach.open_review()
+    (path,) = review.cells
+    review.toggle(path)
+
+    def refuse(self, missing_ok=False):
+        raise PermissionError(13, "Permission denied", str(self))
+    monkeypatch.setattr(type(path), "unlink", refuse)          # as a read-only folder would
+    click(app, review.delete_button)
+    assert path.exists() and review.selected == {path}
+    said = review.problem.cget("text")
+    assert said.startswith("Could not delete 1 of them: Permission denied") and str(path) in said
+    assert review.problem.winfo_ismapped()
+
+
+def test_back_to_the_shipped_weights_when_another_window_did_it_already(app, home):
+    taught_weights().parent.mkdir(parents=True)
+    taught_weights().write_bytes(SHIPPED_WEIGHTS.read_bytes())
+    app.teach.refresh_counts()
+    assert app.teach.shipped_button.cget("state") == "normal"
+    taught_weights().rename(taught_weights().with_name("set-aside-by-the-other.npz"))
+    before = app.predictor.model
+    click(app, app.teach.shipped_button)
+    status = app.teach.status.cget("text")
+    assert status.startswith("Back to the shipped weights.") and "set aside already" in status
+    assert app.predictor.model is not before                  # reloaded
+    assert app.teach.shipped_button.cget("state") == "disabled"
+
+
+def test_teach_with_a_home_it_cannot_write_says_so_before_teaching(app, home):
+    drag(app, SEVEN)
+    app.teach.correct(7)
+    taught_weights().parent.parent.mkdir(parents=True, exist_ok=True)
+    taught_weights().parent.write_text("a file where my_weights/ should be")
+    press(app, "t")
+    assert app.teach.teaching is None
+    status = app.teach.status.cget("text")
+    assert status.startswith("Teach cannot start") and str(taught_weights()) in status
+
+
+def test_the_teach_button_keeps_its_width_and_the_counts_say_what_is_taught(app, home):
+    width = app.teach.teach_button.winfo_reqwidth()
+    app.teach.teach_button.config(text="Stop teaching (T)")
+    assert app.teach.teach_button.winfo_reqwidth() == width
+    app.teach.teach_button.config(text="Teach it (T)")
+    app.teach.total = 1
+    app.teach._on_ready({"digits": 1, "before": np.array([True]), "notes": []})
+    assert "Teaching on your 1 digit (" in app.teach.status.cget("text")
+    app.teach.total = 17
+    app.teach._on_ready({"digits": 13, "before": np.zeros(13, bool), "notes": []})
+    assert "Teaching on 13 of your 17 digits (4 cannot be read" in app.teach.status.cget("text")

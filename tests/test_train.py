@@ -73,6 +73,7 @@ def test_one_epoch_learns_and_writes_weights_report_and_figures(short_run):
     code, out = short_run
     assert code == 0
     stem = out.with_suffix("")
+    assert train.REPORT_FIGURES == FIGURES          # what --out checks before replacing
     for name in FIGURES:
         png = out.parent / f"{stem.name}_{name}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{png.name} is not a PNG"
@@ -540,3 +541,110 @@ def test_fine_tuning_mixes_non_digits_in_only_for_a_network_that_flags_them(monk
             return p
     assert train.outliers_to_keep(Says(0.2), 0) == (train.FINE_TUNING_OUTLIERS, 1.0)
     assert train.outliers_to_keep(Says(0.9), 0) == (0.0, 0.0)
+
+
+# ------------------------------------------------------------------ issue 23: nothing of the user's lost
+
+def test_out_refuses_to_replace_a_file_that_is_not_an_earlier_runs(tmp_path, quick, capsys):
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff a holiday photo")
+    (tmp_path / "photo.json").write_text('{"my": "notes"}')
+    with pytest.raises(SystemExit) as exit_info:
+        train.main(TINY + ["--epochs", "1", "--out", str(photo)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert exit_info.value.code == 2 and err[-1].startswith("numpy-cnn train: error: ") and "--force" in err[-1]
+    assert str(photo) in err[-1] and str(tmp_path / "photo.json") in err[-1]
+    assert photo.read_bytes() == b"\xff\xd8\xff a holiday photo"
+    assert (tmp_path / "photo.json").read_text() == '{"my": "notes"}'
+    # a report's name taken by a file of the user's, beside weights that do not exist yet
+    (tmp_path / "fresh_curves.png").write_bytes(b"my drawing")
+    with pytest.raises(SystemExit):
+        train.main(TINY + ["--epochs", "1", "--out", str(tmp_path / "fresh.npz")])
+    assert "fresh_curves.png" in capsys.readouterr().err
+    # --force replaces it, as asked
+    assert train.main(TINY + ["--epochs", "1", "--out", str(photo), "--force"]) == 0
+    assert storage.load(photo).architecture() == build_reference_model().architecture()
+
+
+def test_out_replaces_an_earlier_runs_weights_and_report(tmp_path, quick):
+    out = tmp_path / "mine.npz"
+    assert train.main(TINY + ["--epochs", "1", "--out", str(out)]) == 0    # checkpoint now there
+    assert train.main(TINY + ["--epochs", "1", "--out", str(out), "--seed", "1"]) == 0
+    out.unlink()                                        # only its checkpoint is left: still ours
+    assert train.main(TINY + ["--epochs", "1", "--out", str(out), "--seed", "2"]) == 0
+
+
+def test_a_second_run_with_the_same_name_stops_at_once(home, capsys):
+    first = train.parse_args(TINY + ["--name", "same", "--seed", "1"])
+    assert Path(first.out).parent == home / "runs" / "same" and first.claimed.is_dir()
+    with pytest.raises(SystemExit) as exit_info:      # started while the first has no file yet
+        train.parse_args(TINY + ["--name", "same", "--seed", "2"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert exit_info.value.code == 2 and "run folder" in err[-1] and "exists" in err[-1]
+    # dated folders: two runs in the same second each get a folder of their own
+    a, b = train.parse_args(TINY), train.parse_args(TINY)
+    assert a.claimed != b.claimed and a.claimed.is_dir() and b.claimed.is_dir()
+
+
+def test_a_run_that_writes_nothing_leaves_no_empty_folder(home, quick, monkeypatch, capsys):
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(storage.np, "savez", no_space)
+    assert train.main(TINY + ["--epochs", "1", "--name", "full"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    ckpt = home / "runs" / "full" / "mnist_cnn.ckpt.npz"
+    assert len(err) == 1 and f"cannot write {ckpt}: No space left on device" in err[0]
+    assert "Nothing was kept" in err[0]
+    assert not (home / "runs" / "full").exists()
+
+
+def test_a_full_disk_while_writing_the_report_names_the_file_and_what_is_kept(tmp_path, quick,
+                                                                             monkeypatch, capsys):
+    monkeypatch.setattr(report, "write_run_report", REAL_WRITE_RUN_REPORT)
+    from matplotlib.figure import Figure
+
+    def no_space(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")     # as savefig's own write would, unnamed
+    monkeypatch.setattr(Figure, "savefig", no_space)
+    out = tmp_path / "m.npz"
+    assert train.main(TINY + ["--epochs", "1", "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"cannot write {tmp_path / 'm_curves.png'}" in err[0]
+    assert "checkpoint after epoch 1" in err[0] and "numpy-cnn train --resume" in err[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.ckpt.npz", "m.json"]
+
+
+REAL_WRITE_RUN_REPORT = report.write_run_report
+
+
+def test_interrupted_while_writing_the_report_the_printed_command_finishes_it(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(train, "load_mnist", functools.lru_cache(load_mnist))
+    def interrupted(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(report, "write_run_report", interrupted)
+    out = tmp_path / "sigfig.npz"
+    assert train.main(TINY + ["--epochs", "1", "--out", str(out)]) == 130
+    hint = capsys.readouterr().err.strip().splitlines()[-1]
+    command = hint[hint.index("numpy-cnn train "):].split()[2:]
+    monkeypatch.setattr(report, "write_run_report", lambda out, *args: [
+        Path(out).with_suffix(".json")] if Path(out).with_suffix(".json").write_text("{}") else [])
+    assert train.main(command) == 0
+    assert "writing its weights and report" in capsys.readouterr().out
+    assert (tmp_path / "sigfig.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("bad, said", [(["--lr", "inf"], "finite"), (["--lr", "nan"], "finite"),
+                                       (["--extra-fraction", "2"], "--extra-fraction must")])
+def test_bad_numbers_are_refused_in_the_options_own_spelling(bad, said, capsys):
+    with pytest.raises(SystemExit):
+        train.parse_args(bad)
+    assert said in capsys.readouterr().err
+
+
+def test_usage_and_banner_say_what_the_user_runs(home, quick, capsys):
+    assert train.build_parser().format_usage().startswith("usage: numpy-cnn train ")
+    assert train.main(["--limit", "100", "--test-limit", "10", "--epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "validation 5,000: the last 5,000 training images, --val-split" in out
+    assert "--limit takes the first 100 of the others" in out

@@ -1,6 +1,6 @@
 """The drawing app: draw a digit with the mouse and watch the network read it.
 
-    python -m numpy_cnn.gui [--weights PATH]
+    numpy-cnn draw [--weights PATH]   (from the repository's root also: python -m gui)
 
 Modules, from the model side to the screen:
 - predictor: find the weights; Predictor turns a picture into a Prediction (no Tk)

@@ -1,4 +1,4 @@
-"""Open the drawing app:  numpy-cnn draw [--weights PATH]   (or python -m numpy_cnn.gui)
+"""Open the drawing app:  numpy-cnn draw [--weights PATH]
 
 Without --weights it loads the weights the app's Teach made from the user's digits, if there
 are any (numpy_cnn.paths.taught_weights(); unusable ones are passed over with a note), else the
@@ -27,7 +27,7 @@ LONGEST_REASON = 200      # characters of the training's last line shown in a di
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m numpy_cnn.gui",
+    parser = argparse.ArgumentParser(prog="numpy-cnn draw",
                                      description="Draw a digit and watch the network read it.")
     parser.add_argument("--weights", help="trained weights (.npz) to load (default: those Teach "
                                           "made from your digits, if any, else the shipped "
@@ -48,7 +48,7 @@ def main(argv=None):
     root.withdraw()                  # nothing to show until the network is ready
     ctrl_c = CtrlC(root)
     try:
-        model = load_model(root, weights, ctrl_c)
+        model, weights = load_model(root, weights, ctrl_c)
         if model is None:
             ctrl_c.raise_if_pressed()
             root.destroy()
@@ -69,19 +69,21 @@ def main(argv=None):
 def load_model(root, weights, ctrl_c):
     """The network saved in `weights`, trained first if the file is missing and the user agrees.
 
-    Returns: a numpy_cnn.Sequential, or None after telling the user why there is none.
+    Returns: (a numpy_cnn.Sequential, the file it was read from: `weights`, or the shipped
+             weights when Teach's could not be read), or (None, None) after telling the user
+             why there is none.
     Raises:  KeyboardInterrupt after Ctrl-C in the terminal.
     """
     if not weights.is_file() and not train(root, weights, ctrl_c):
-        return None
+        return None, None
     try:
-        return load_digit_model(weights)
+        return load_digit_model(weights), weights
     except WeightsError as error:
         if weights == taught_weights():      # the app made them: it can do without them
             print(f"gui: {error}; reading with the shipped weights instead", file=sys.stderr)
             return load_model(root, shipped_weights(), ctrl_c)
         report_error(root, "Cannot use these weights", str(error))
-        return None
+        return None, None
 
 
 def train(root, weights, ctrl_c):

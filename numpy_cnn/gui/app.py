@@ -20,17 +20,26 @@ too (see scripts/screenshot.py).
 """
 import tkinter as tk
 
+from numpy_cnn.capabilities import cannot_show
 from numpy_cnn.preprocess import EmptyImageError
 
 from .drawing import Drawing
 from .looks import Looks
 from .teach import TeachPanel
-from .widgets import BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars
+from .widgets import (BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars,
+                      Scrolling)
 
 TITLE = "numpy-cnn: draw a digit"
 CANVAS_SIZE = 280
 PEN_WIDTHS = (6, 40)      # the pen width slider's range, in canvas pixels
 DEFAULT_PEN_WIDTH = 20    # about MNIST's stroke width for a digit 200 px high
+
+
+def limits_of(predictor):
+    """{view: why it cannot show the predictor's network} (numpy_cnn.capabilities), checked
+    once per network; {} for a predictor without a model (a test's stand-in)."""
+    model = getattr(predictor, "model", None)
+    return {} if model is None else cannot_show(model)
 
 
 class App:
@@ -44,6 +53,7 @@ class App:
     def __init__(self, root, predictor, canvas_size=CANVAS_SIZE):
         self.root = root
         self.predictor = predictor
+        self.limits = limits_of(predictor)       # what this network cannot show, and why
         self.drawing = Drawing(canvas_size)
         self.lines = []              # one canvas line item per stroke of self.drawing
         self.pen_down = False
@@ -53,8 +63,10 @@ class App:
         root.title(TITLE)
         root.configure(bg=BACKGROUND, padx=12, pady=12)
         root.resizable(False, False)
-        left = tk.Frame(root, bg=BACKGROUND)
-        right = tk.Frame(root, bg=BACKGROUND)
+        self.body = Scrolling(root)     # scrolls on a screen too small for the window
+        self.body.pack(fill="both", expand=True)
+        left = tk.Frame(self.body.inner, bg=BACKGROUND)
+        right = tk.Frame(self.body.inner, bg=BACKGROUND)
         left.pack(side="left", anchor="n")
         right.pack(side="left", anchor="n", padx=(20, 0))
 
@@ -183,6 +195,16 @@ class App:
             self.canvas.delete(line)
         self.lines.clear()
         self.show_nothing()
+
+    def set_model(self, model):
+        """Read with `model` from now on (Teach's, or the shipped one again): what it cannot
+        show is checked again, and the views follow."""
+        self.predictor.model = model
+        self.limits = limits_of(self.predictor)
+        self.looks.apply_limits()
+        self.teach.apply_limits()
+        if self.looks.inside is not None:
+            self.looks.inside.model = model
 
     def show_nothing(self):
         for view in self.views:

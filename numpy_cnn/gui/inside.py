@@ -24,7 +24,7 @@ from numpy_cnn.insight import (ARROW, DENSE, DENSE_RELU, LOGITS, MAP_LAYERS, cap
                                contributions, strongest_inputs, then_caption, trace)
 
 from .panels import MapGrid, Picture, note, title
-from .widgets import BACKGROUND, TEXT, ProbabilityBars
+from .widgets import BACKGROUND, TEXT, ProbabilityBars, Scrolling
 
 TITLE = "numpy-cnn: inside the network"
 MAP_GRIDS = {"conv1": (8, 2), "conv2": (8, 4)}      # maps per row, screen pixels per number
@@ -59,8 +59,11 @@ class InsideWindow(tk.Toplevel):
         self.selected = None                                  # (layer name, map index)
         blank = trace(model, np.zeros(model.input_shape, model.dtype))   # names and shapes
 
-        left, middle = tk.Frame(self, bg=BACKGROUND), tk.Frame(self, bg=BACKGROUND)
-        self.closer = CloserLook(self)
+        self.body = Scrolling(self)     # scrolls on a screen too small for the window
+        self.body.pack(fill="both", expand=True)
+        content = self.body.inner
+        left, middle = tk.Frame(content, bg=BACKGROUND), tk.Frame(content, bg=BACKGROUND)
+        self.closer = CloserLook(content)
         left.grid(row=0, column=0, sticky="n")
         middle.grid(row=0, column=1, sticky="n", padx=18)
         self.closer.grid(row=0, column=2, sticky="n")

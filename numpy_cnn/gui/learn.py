@@ -12,16 +12,19 @@ The training runs in a worker process (gui.learner); this window polls its messa
 POLL_MS and, at each snapshot (every few dozen batches), puts the snapshot's parameters into
 its own copy of the network and redraws everything from it. Pause holds the worker between two
 batches; Stop (or closing the window) makes it save the weights to their own file under
-numpy_cnn.paths.runs_dir() and end.
+numpy_cnn.paths.runs_dir() and end. A runs folder that cannot be written is said at once, before
+any training (its weights would be lost); a save that fails anyway is said by the worker.
 """
 import tkinter as tk
+from pathlib import Path
 
 from numpy_cnn import pictures
 from numpy_cnn.insight import layer_outputs
 from numpy_cnn.model import from_architecture
 from numpy_cnn.parallel import single_threaded_blas
+from numpy_cnn.storage import folder_problem
 
-from .learner import LiveTraining
+from .learner import LiveTraining, new_run_path
 from .predictor import Prediction
 from .panels import MapGrid, Picture, note, title
 from .widgets import BACKGROUND, BAR, BEST_BAR, DIM_TEXT, TEXT, AnswerView, ProbabilityBars
@@ -53,6 +56,13 @@ class LearnWindow(tk.Toplevel):
         self.finished = False
         self._make_widgets()
         self.protocol("WM_DELETE_WINDOW", self.close)
+        self.training, self.poll_id = None, None
+        settings = {"out": str(new_run_path()), **settings}
+        problem = folder_problem(Path(settings["out"]).parent)
+        if problem:                # checked before training: its weights could not be kept
+            self._on_error(f"cannot save its weights in {Path(settings['out']).parent}: "
+                           f"{problem}", start="Watch it learn cannot start")
+            return
         self.training = LiveTraining(**settings)
         self.status.config(text="Starting a training process and loading MNIST...")
         self.poll_id = self.after(POLL_MS, self._poll)
@@ -136,12 +146,12 @@ class LearnWindow(tk.Toplevel):
         self.status.config(text=f"{ending}. The weights are saved in\n{self.saved_to}")
         self._end()
 
-    def _on_error(self, message):
-        self.status.config(text=f"Training cannot go on: {message}", fg="#ff8060")
+    def _on_error(self, message, start="Training cannot go on"):
+        self.status.config(text=f"{start}: {message}", fg="#ff8060", wraplength=700)
         self._end()
 
     def _on_ended(self, exitcode):
-        if self.saved_to is None and not self.finished:
+        if self.saved_to is None and not self.finished:      # it said nothing of why
             self._on_error(f"the training process ended unexpectedly (exit code {exitcode})")
         self._end()
 
@@ -192,8 +202,10 @@ class LearnWindow(tk.Toplevel):
 
     def close(self):
         """Close the window: stop the training (its weights are saved) and wait for it."""
-        self.after_cancel(self.poll_id)
-        self.training.close()
+        if self.poll_id is not None:
+            self.after_cancel(self.poll_id)
+        if self.training is not None:
+            self.training.close()
         self.destroy()
         if self.on_close:
             self.on_close()

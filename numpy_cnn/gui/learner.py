@@ -227,7 +227,12 @@ class Worker:
         self.losses, self.correct, self.seen = [], 0, 0
 
     def save(self, reason):
-        save(self.model, self.settings.out,
-             extra_meta={"watch_it_learn": {"batches": self.batch, "seed": self.settings.seed,
-                                            "reason": reason}})
+        """Save the weights and say so; if they cannot be written, say why: ("error", ...)."""
+        try:
+            save(self.model, self.settings.out,
+                 extra_meta={"watch_it_learn": {"batches": self.batch, "seed": self.settings.seed,
+                                                "reason": reason}})
+        except OSError as error:     # the folder cannot be written: the app must hear why
+            self.conn.send(("error", f"the weights could not be saved: {error}"))
+            return
         self.conn.send(("saved", {"path": self.settings.out, "reason": reason}))

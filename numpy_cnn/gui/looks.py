@@ -8,6 +8,10 @@
 - Why: a heatmap of the pixels that pushed the answer, over the drawing and over the 28x28
   input (numpy_cnn.insight.saliency, or grad_cam for regions).
 
+What the network the app reads with cannot show (numpy_cnn.capabilities: another network than
+the reference CNN) is checked when it is loaded (App.limits): its button or choice is disabled,
+and a line under the controls says why.
+
 Looks is one more view of the App: App.predict calls show(prediction) after the other views, and
 it passes the drawing on to whichever of these is open or switched on. The network is traced
 (numpy_cnn.insight.trace) once per drawing, and only when something will show it.
@@ -23,7 +27,7 @@ from numpy_cnn.parallel import single_threaded_blas
 
 from .heatmap import CanvasHeatmap
 from .inside import WHY_CHOICES, InsideWindow
-from .widgets import BACKGROUND, TEXT
+from .widgets import BACKGROUND, DIM_TEXT, TEXT
 
 WHY_SHORT = {"off": "off", "saliency": "saliency", "grad-cam": "Grad-CAM"}
 
@@ -42,6 +46,7 @@ class Looks:
         self.prediction = None
         self.heatmap = CanvasHeatmap(app.canvas, app.drawing.size)
         self.frame = self._make_controls(app.canvas.master)
+        self.apply_limits()
         self.why.trace_add("write", lambda *_: self.refresh())
         self.bind_keys(app.root)
 
@@ -58,21 +63,50 @@ class Looks:
     def _make_controls(self, parent):
         frame = tk.Frame(parent, bg=BACKGROUND)
         buttons = tk.Frame(frame, bg=BACKGROUND)
-        for column, (text, command) in enumerate((("Inside the network (I)", self.open_inside),
-                                                  ("Watch it learn (L)", self.open_learn))):
+        self.buttons = {}
+        for column, (view, text, command) in enumerate(
+                (("inside", "Inside the network (I)", self.open_inside),
+                 ("learn", "Watch it learn (L)", self.open_learn))):
             buttons.columnconfigure(column, weight=1)
-            tk.Button(buttons, text=text, command=command).grid(
-                row=0, column=column, sticky="we", padx=(0 if column == 0 else 6, 0))
+            self.buttons[view] = tk.Button(buttons, text=text, command=command)
+            self.buttons[view].grid(row=0, column=column, sticky="we",
+                                    padx=(0 if column == 0 else 6, 0))
         buttons.pack(fill="x")
         why = tk.Frame(frame, bg=BACKGROUND)
         style = dict(bg=BACKGROUND, fg=TEXT, highlightthickness=0)
         tk.Label(why, text="Why? (W)", **style).pack(side="left")
+        self.choices = {}
         for value, _ in WHY_CHOICES:
-            tk.Radiobutton(why, text=WHY_SHORT[value], value=value, variable=self.why,
-                           selectcolor=BACKGROUND, activebackground=BACKGROUND,
-                           activeforeground=TEXT, **style).pack(side="left", padx=(6, 0))
+            self.choices[value] = tk.Radiobutton(
+                why, text=WHY_SHORT[value], value=value, variable=self.why,
+                selectcolor=BACKGROUND, activebackground=BACKGROUND, activeforeground=TEXT,
+                disabledforeground=DIM_TEXT, **style)
+            self.choices[value].pack(side="left", padx=(6, 0))
         why.pack(fill="x", pady=(6, 0))
+        self.limits_note = tk.Label(frame, text="", fg=DIM_TEXT, bg=BACKGROUND, anchor="w",
+                                    justify="left", wraplength=280, font=("Helvetica", 9))
         return frame
+
+    def apply_limits(self):
+        """Disable what the network in use cannot show (App.limits), with a line saying why;
+        enable everything again for a network that can show it all."""
+        limits = self.app.limits
+        self.buttons["inside"].config(state="disabled" if "inside" in limits else "normal")
+        self.choices["grad-cam"].config(state="disabled" if "grad-cam" in limits else "normal")
+        if "inside" in limits:
+            self.close_inside()
+        if self.why.get() not in self.possible_why():
+            self.why.set("off")
+        reasons = [limits[view] for view in ("inside", "grad-cam") if view in limits]
+        self.limits_note.config(text="\n".join(f"{reason}." for reason in reasons))
+        if reasons:
+            self.limits_note.pack(fill="x", pady=(4, 0))
+        else:
+            self.limits_note.pack_forget()
+
+    def possible_why(self):
+        """The Why choices the network in use can show."""
+        return [value for value, _ in WHY_CHOICES if value not in self.app.limits]
 
     # ------------------------------------------------------------ the App's view protocol
 
@@ -90,6 +124,8 @@ class Looks:
         if self.learn is not None:
             self.learn.show_drawing(self.prediction)
         t = heat = None
+        if why not in self.possible_why():
+            why = "off"
         if self.prediction is not None and (why != "off" or self.inside is not None):
             with single_threaded_blas():    # one image: more threads only wait for each other
                 t = trace(self.model, self.prediction.network_input)
@@ -115,7 +151,10 @@ class Looks:
     # ------------------------------------------------------------ the controls
 
     def open_inside(self):
-        """Open the Inside window (or bring it to the front), showing the current drawing."""
+        """Open the Inside window (or bring it to the front), showing the current drawing.
+        Returns: the window, or None if the network in use cannot show it (App.limits)."""
+        if "inside" in self.app.limits:
+            return None
         if self.inside is None:
             self.inside = InsideWindow(self.app.root, self.model, self.why)
             self.inside.protocol("WM_DELETE_WINDOW", self.close_inside)
@@ -132,8 +171,8 @@ class Looks:
             self.inside = None
 
     def next_why(self):
-        """The W key: off -> saliency -> Grad-CAM -> off."""
-        values = [value for value, _ in WHY_CHOICES]
+        """The W key: off -> saliency -> Grad-CAM -> off (what the network can show)."""
+        values = self.possible_why()
         self.why.set(values[(values.index(self.why.get()) + 1) % len(values)])
 
     def open_learn(self, **settings):

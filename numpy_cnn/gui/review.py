@@ -17,6 +17,7 @@ import tkinter as tk
 
 from PIL import Image, ImageOps, ImageTk
 
+from numpy_cnn.__main__ import open_image
 from numpy_cnn.digit_folder import digit_files
 
 from .panels import note
@@ -50,6 +51,8 @@ class ReviewWindow(tk.Toplevel):
         self.heading.pack(side="left", fill="x", expand=True)
         self.delete_button.pack(side="right")
         top.pack(fill="x")
+        self.problem = tk.Label(self, text="", fg=WRONG, bg=BACKGROUND, anchor="w",
+                                justify="left", wraplength=PER_LINE * (THUMBNAIL + 8))
         note(self, "Under each drawing: what the network reads in it now (red: not the digit "
                    "saved). Click drawings to select them.", width=PER_LINE * (THUMBNAIL + 8)
              ).pack(anchor="w", pady=(2, 6))
@@ -93,13 +96,14 @@ class ReviewWindow(tk.Toplevel):
         """One saved drawing: its picture and what the network reads in it."""
         frame = tk.Frame(parent, bg=UNSELECTED, padx=2, pady=2, cursor="hand2")
         try:
-            with Image.open(path) as image:
+            with open_image(path) as image:       # too large: a ValueError, as for predict
                 image.load()
             reading = self.predictor.predict(image)
             text = str(reading.digit) if reading.is_digit else "not a digit"
             colour = TEXT if reading.is_digit and reading.digit == digit else WRONG
             thumbnail = ImageOps.contain(image.convert("L"), (THUMBNAIL, THUMBNAIL))
-        except (OSError, ValueError) as error:        # EmptyImageError is a ValueError
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
+            # EmptyImageError is a ValueError: one bad file never hides the others
             text, colour = "unreadable", WRONG
             thumbnail = Image.new("L", (THUMBNAIL, THUMBNAIL), 60)
             print(f"gui: {path}: {error}", file=sys.stderr)
@@ -128,13 +132,30 @@ class ReviewWindow(tk.Toplevel):
                                   state="normal" if n else "disabled")
 
     def delete_selected(self):
-        """Remove the files of the selected drawings."""
+        """Remove the files of the selected drawings; those that cannot be removed are said in
+        the window (and stay selected)."""
+        failed = []
+        self.say("")
         for path in sorted(self.selected):
-            path.unlink(missing_ok=True)
-        self.selected.clear()
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as error:
+                failed.append((path, error))
+        self.selected = {path for path, _ in failed}
         self.refresh()
+        if failed:
+            self.say(f"Could not delete {len(failed)} of them: {failed[0][1].strerror} "
+                     f"({failed[0][0]}). They are kept.")
         if self.on_change:
             self.on_change()
+
+    def say(self, text):
+        """A line under the heading: what went wrong (an empty text hides it)."""
+        self.problem.config(text=text)
+        if text:
+            self.problem.pack(anchor="w", fill="x", after=self.heading.master)
+        else:
+            self.problem.pack_forget()
 
     def close(self):
         self.destroy()

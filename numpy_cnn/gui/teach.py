@@ -26,7 +26,7 @@ from tkinter import ttk
 
 from numpy_cnn.digit_folder import count_digits, save_digit
 from numpy_cnn.paths import my_digits_dir, taught_weights
-from numpy_cnn.storage import WeightsError, load_digit_model
+from numpy_cnn.storage import WeightsError, folder_problem, load_digit_model
 
 from .predictor import shipped_weights
 from .widgets import BACKGROUND, DIM_TEXT, TEXT
@@ -55,8 +55,12 @@ class TeachPanel:
         self.review = None
         self.frame = self._make_controls(parent)
         self.refresh_counts()
-        if taught_weights().is_file():
+        if opened is not None and opened == taught_weights():
             self.say("The app reads with the weights Teach made from your digits.")
+        elif opened is not None and opened == shipped_weights() and taught_weights().is_file():
+            self.say(f"Teach's weights in {taught_weights()} cannot be read: the app reads with "
+                     f"the shipped weights.", error=True)
+        self.apply_limits()
         for digit in range(10):
             app.root.bind(f"<Key-{digit}>", lambda event, d=digit: self.correct(d))
             app.root.bind(f"<KP_{digit}>", lambda event, d=digit: self.correct(d))
@@ -82,7 +86,8 @@ class TeachPanel:
         digits.pack(anchor="w")
 
         buttons = tk.Frame(frame, bg=BACKGROUND)
-        self.teach_button = tk.Button(buttons, text="Teach it (T)", command=self.teach)
+        self.teach_button = tk.Button(buttons, text="Teach it (T)", command=self.teach,
+                                      width=len("Stop teaching (T)"))   # the same for both
         self.review_button = tk.Button(buttons, text="Review...", command=self.open_review)
         self.shipped_button = tk.Button(buttons, text="Back to the shipped weights",
                                         command=self.back_to_shipped)
@@ -108,6 +113,16 @@ class TeachPanel:
 
     def say(self, text, error=False):
         self.status.config(text=text, fg=ERROR_TEXT if error else DIM_TEXT)
+
+    def apply_limits(self):
+        """Teach fine-tunes the reference CNN only (App.limits): for another network the button
+        is disabled and the status line says why."""
+        reason = self.app.limits.get("teach")
+        self.teach_button.config(state="disabled" if reason else "normal")
+        if reason:
+            self.say(f"{reason}: Teach is off.")
+        elif self.status.cget("text").endswith(": Teach is off."):
+            self.say("")
 
     def refresh_counts(self):
         """Show how many digits of each class the user has saved; enable what needs some."""
@@ -165,8 +180,16 @@ class TeachPanel:
             self.teaching.stop()
             self.say("Stopping...")
             return
+        if "teach" in self.app.limits:
+            self.apply_limits()
+            return
         if self.refresh_counts().sum() == 0:
             self.say("Correct a few digits first: Teach learns from them.")
+            return
+        problem = folder_problem(taught_weights().parent)
+        if problem:                            # said now, not after ten seconds of teaching
+            self.say(f"Teach cannot start: it could not save what it learns in "
+                     f"{taught_weights()}: {problem}", error=True)
             return
         from .teacher import Teaching          # its process starts only when asked
         try:
@@ -193,8 +216,11 @@ class TeachPanel:
 
     def _on_ready(self, content):
         notes = "".join(f"\n{note}" for note in content["notes"])
-        self.say(f"Teaching on your {content['digits']} digits (and MNIST, so that it does not "
-                 f"forget it): it reads {content['before'].sum()} of them right now.{notes}")
+        n, saved = content["digits"], self.total
+        which = (f"your {n} {plural(n, 'digit')}" if n == saved else
+                 f"{n} of your {saved} digits ({saved - n} cannot be read: Review shows them)")
+        self.say(f"Teaching on {which} (and MNIST, so that it does not forget it): it reads "
+                 f"{content['before'].sum()} of them right now.{notes}")
 
     def _on_progress(self, content):
         self.progress["value"] = content["batch"] / content["batches"]
@@ -232,9 +258,7 @@ class TeachPanel:
 
     def use(self, model):
         """Read with `model` from now on: the answer, the looks and the review."""
-        self.app.predictor.model = model
-        if self.app.looks.inside is not None:
-            self.app.looks.inside.model = model
+        self.app.set_model(model)
         if self.review is not None:
             self.review.refresh()
         if not self.app.drawing.is_empty:
@@ -242,19 +266,24 @@ class TeachPanel:
 
     def back_to_shipped(self):
         """Set the taught weights aside (renamed, in the same folder) and read with the shipped
-        ones again."""
+        ones again. Taught weights already gone (another window of the app set them aside) is
+        the same: this window goes back to the shipped ones too."""
         taught = taught_weights()
+        kept = taught.with_name(f"{taught.stem}-set-aside-{time.strftime('%Y%m%d-%H%M%S')}"
+                                f"{taught.suffix}")
         try:
             model = load_digit_model(shipped_weights())
-            kept = taught.with_name(f"{taught.stem}-set-aside-{time.strftime('%Y%m%d-%H%M%S')}"
-                                    f"{taught.suffix}")
             taught.rename(kept)
+        except FileNotFoundError:
+            kept = None
         except (WeightsError, OSError) as error:
             self.say(f"Cannot go back: {error}", error=True)
             return
         self.use(model)
         self.refresh_counts()
-        self.say(f"Back to the shipped weights. What Teach made is kept in {kept}.")
+        self.say("Back to the shipped weights. " +
+                 (f"What Teach made is kept in {kept}." if kept else
+                  "Teach's weights had been set aside already (by another window of the app)."))
 
     def close(self):
         """Stop a Teach under way (the app is closing)."""

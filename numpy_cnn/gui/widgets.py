@@ -15,6 +15,54 @@ BEST_BAR = "#f2b134"
 PROMPT = "Draw a digit"
 
 
+SCREEN_MARGIN = (40, 80)         # pixels of the screen left to the window's frame and a panel
+
+
+def screen_size(window):
+    """(width, height) of the screen the window is on, in pixels."""
+    return window.winfo_screenwidth(), window.winfo_screenheight()
+
+
+class Scrolling(tk.Frame):
+    """A frame whose content (built in .inner) scrolls when it is larger than the screen.
+
+    The window is as large as its content, as with a plain frame, up to the screen's size less
+    SCREEN_MARGIN; beyond that it stops growing and scroll bars appear (on an 800x600 screen the
+    app, 862 pixels wide, and its Inside window would otherwise be cut off with no way to see
+    the rest). They go again when the content fits.
+    """
+
+    def __init__(self, parent):
+        super().__init__(parent, bg=BACKGROUND)
+        self.canvas = tk.Canvas(self, bg=BACKGROUND, highlightthickness=0, borderwidth=0)
+        self.inner = tk.Frame(self.canvas, bg=BACKGROUND)
+        self.canvas.create_window(0, 0, window=self.inner, anchor="nw")
+        self.bars = {"x": tk.Scrollbar(self, orient="horizontal", command=self.canvas.xview),
+                     "y": tk.Scrollbar(self, orient="vertical", command=self.canvas.yview)}
+        self.canvas.configure(xscrollcommand=self.bars["x"].set,
+                              yscrollcommand=self.bars["y"].set)
+        self.canvas.grid(row=0, column=0, sticky="nsew")
+        self.rowconfigure(0, weight=1)
+        self.columnconfigure(0, weight=1)
+        self.inner.bind("<Configure>", lambda event: self.fit())
+
+    def fit(self):
+        """Size the view to the content, up to the screen; show the bars that are needed."""
+        width, height = self.inner.winfo_reqwidth(), self.inner.winfo_reqheight()
+        screen_width, screen_height = screen_size(self)
+        room = (screen_width - SCREEN_MARGIN[0], screen_height - SCREEN_MARGIN[1])
+        self.canvas.configure(width=min(width, room[0]), height=min(height, room[1]),
+                              scrollregion=(0, 0, width, height))
+        for (axis, bar), needed, row_column in zip(self.bars.items(),
+                                                   (width > room[0], height > room[1]),
+                                                   ((1, 0), (0, 1))):
+            if needed:
+                bar.grid(row=row_column[0], column=row_column[1],
+                         sticky="we" if axis == "x" else "ns")
+            else:
+                bar.grid_remove()
+
+
 class AnswerView(tk.Frame):
     """The answer in words: a large digit, and a line saying how sure the network is."""
 
