@@ -134,6 +134,14 @@ def test_an_exception_in_the_students_code_is_one_line(capsys, answered):
     assert "(ex02_dense.py:" in out[0] and out[0].endswith("on x (4, 7), W (7, 3)")
 
 
+def test_a_syntax_error_is_one_line_too(capsys, answered):
+    (answered / "ex01_relu.py").write_text("import numpy as np\n\ndef relu_forward(x:\n")
+    code, out, err = run(capsys, "check", answered, "relu")
+    assert code == 1 and len(out) == 1
+    assert out[0].startswith("relu: wrong: SyntaxError: ") and out[0].endswith(" (ex01_relu.py:3)")
+    assert out[0].count("ex01_relu.py") == 1
+
+
 def test_an_endless_loop_is_stopped(capsys, answered):
     plant(answered, "relu", "return np.maximum(x, 0)", "while True:\n        pass")
     code, out, err = run(capsys, "check", answered, "relu", "dense", "--timeout", "3")

@@ -67,7 +67,8 @@ def describe(error, folder, exercise):
             return "not started", f"({place})"
         earlier = next((e.name for e in BY_NAME.values() if e.file == file), file)
         return "not started", f"needs {earlier} first ({place})"
-    text = f"{type(error).__name__}: {error}".splitlines()[0] if str(error) else type(error).__name__
+    message = error.msg if isinstance(error, SyntaxError) else str(error)   # without its place
+    text = f"{type(error).__name__}: {message}".splitlines()[0] if message else type(error).__name__
     return "wrong", text + (f" ({place})" if place else "") + (f", on {Case.text}"
                                                                 if Case.text else "")
 
