@@ -6,6 +6,7 @@
     numpy-cnn explain    why the network read that digit: a figure per image
     numpy-cnn draw       open the drawing app
     numpy-cnn data       check or download the MNIST files
+    numpy-cnn course     build a CNN yourself: course start DIR, course check DIR
 
 `numpy-cnn COMMAND --help` describes each command's options. Each is also a module of its own:
 python -m numpy_cnn.train, numpy_cnn.evaluate, numpy_cnn.gui and numpy_cnn.data.
@@ -49,6 +50,7 @@ COMMANDS = {
     "explain": ("numpy_cnn.explain:main", "why the network read that digit: a figure per image"),
     "draw": ("numpy_cnn.gui.__main__:main", "open the drawing app"),
     "data": ("numpy_cnn.data:main", "check or download the MNIST files"),
+    "course": ("numpy_cnn.course.__main__:main", "build a CNN yourself: start or check the course"),
 }
 
 

@@ -139,3 +139,17 @@ def test_train_writes_a_new_run_in_the_user_folder(installed):
 def test_every_entry_point_answers(installed, command):
     done = installed.run(*command)
     assert done.returncode == 0 and done.stdout.startswith("usage:"), done.stderr
+
+
+def test_the_course_starts_and_checks_from_the_installed_copy(installed, tmp_path):
+    """The exercises ship as package data: both copies come from the wheel, and the checks
+    (the last one trains on the user folder's MNIST) run with the installed package."""
+    done = installed.run("numpy-cnn", "course", "start", tmp_path / "mine")
+    assert done.returncode == 0, done.stderr
+    done = installed.run("numpy-cnn", "course", "check", tmp_path / "mine", "relu")
+    assert (done.returncode, done.stdout) == (1, "relu: not started (ex01_relu.py:25)\n")
+    done = installed.run("numpy-cnn", "course", "start", tmp_path / "answers", "--solutions")
+    assert done.returncode == 0, done.stderr
+    done = installed.run("numpy-cnn", "course", "check", tmp_path / "answers", timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == "11 of 11 done"
