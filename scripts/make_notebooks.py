@@ -16,6 +16,8 @@ How a chapter becomes a notebook (nbformat v4.5, no outputs: run it yourself):
   something, so each output the chapter shows appears under its own cell (a notebook displays
   only a cell's last value). A cell whose example expects an exception is tagged
   "raises-exception", so that running the whole notebook goes on past it;
+- what a <details> block folds away (an exercise's answer) is folded in the notebook too: its
+  cells start collapsed ("source_hidden"), under a line with the <summary>'s text;
 - relative links and images are rewritten to work from DIR: a link to another chapter of
   CHAPTERS points to its notebook, anything else to the file itself (../docs/im2col.png from
   notebooks/), and an #anchor is rewritten to the id Jupyter gives that heading.
@@ -43,6 +45,9 @@ DIRECTIVE = re.compile(r"\s*#\s*doctest:\s*[^\n'\"]*$")
 LINK = re.compile(r"(!?\[(?:[^\]\\]|\\.)*\]\()([^)\s]+)((?:\s+\"[^\"]*\")?\))")
 REFERENCE = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)(.*)$")
 HTML_SRC = re.compile(r"""(<(?:img|a)\b[^>]*?\b(?:src|href)=")([^"]+)(")""")
+DETAILS = re.compile(r"^\s*<details>\s*(?:<summary>(.*)</summary>)?\s*$")
+END_DETAILS = re.compile(r"^\s*</details>\s*$")
+SUMMARY = re.compile(r"^\s*<summary>(.*)</summary>\s*$")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 
@@ -56,6 +61,7 @@ class Cell:
     want: str = ""
     exc_msg: str = None
     options: dict = field(default_factory=dict)
+    folded: bool = False
 
 
 def strip_directives(source):
@@ -83,12 +89,12 @@ def doctest_cells(block):
 def chapter_cells(text):
     """Markdown text -> a list of Cell: prose and non-doctest blocks as markdown, doctest blocks
     as code. Consecutive markdown is one cell."""
-    cells, prose = [], []
+    cells, prose, folded = [], [], False
 
     def flush_prose():
         source = "\n".join(prose).strip("\n")
         if source.strip():
-            cells.append(Cell("markdown", source))
+            cells.append(Cell("markdown", source, folded=folded))
         prose.clear()
 
     lines = text.split("\n")
@@ -96,7 +102,15 @@ def chapter_cells(text):
     while i < len(lines):
         opening = FENCE.match(lines[i])
         if not opening:
-            prose.append(lines[i])
+            marker, title = fold_marker(lines[i])
+            if marker is None:
+                prose.append(lines[i])
+            else:                              # <details>, <summary>...</summary>, </details>
+                flush_prose()
+                folded = marker != "close"
+                if title:
+                    cells.append(Cell("markdown", f"**{title}** (folded: click the bar left of "
+                                                  f"the cells below to open them)"))
             i += 1
             continue
         fence, language = opening.group(2), opening.group(3)
@@ -106,12 +120,26 @@ def chapter_cells(text):
         body = "\n".join(lines[i + 1:end])
         if language in ("python", "py", "pycon") and re.search(r"^\s*>>>", body, re.M):
             flush_prose()
-            cells.extend(doctest_cells(body + "\n"))
+            for cell in doctest_cells(body + "\n"):
+                cell.folded = folded
+                cells.append(cell)
         else:
             prose.extend(lines[i:end + 1])
         i = end + 1
     flush_prose()
     return cells
+
+
+def fold_marker(line):
+    """("open", title or None) for a <details> line (with its <summary> on it or not),
+    ("summary", title) for a <summary> line, ("close", None) for </details>, else (None, None)."""
+    if match := DETAILS.match(line):
+        return "open", match.group(1) and match.group(1).strip()
+    if match := SUMMARY.match(line):
+        return "summary", match.group(1).strip()
+    if END_DETAILS.match(line):
+        return "close", None
+    return None, None
 
 
 def github_slug(heading):
@@ -192,13 +220,15 @@ def notebook(chapter, out_dir, notebooks):
     json_cells = [markdown_cell(header, f"{chapter.stem}-0")]
     for number, cell in enumerate(cells, start=1):
         cell_id = f"{chapter.stem}-{number}"[-64:]
+        metadata = {"jupyter": {"source_hidden": True}} if cell.folded else {}
         if cell.kind == "markdown":
             json_cells.append(markdown_cell(rewrite_links(cell.source, chapter, out_dir,
-                                                          notebooks), cell_id))
+                                                          notebooks), cell_id, metadata))
         else:
-            tags = ["raises-exception"] if cell.exc_msg is not None else []
+            if cell.exc_msg is not None:
+                metadata["tags"] = ["raises-exception"]
             json_cells.append({"cell_type": "code", "execution_count": None, "id": cell_id,
-                               "metadata": {"tags": tags} if tags else {}, "outputs": [],
+                               "metadata": metadata, "outputs": [],
                                "source": lines_of(cell.source)})
     return {"cells": json_cells,
             "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
@@ -207,8 +237,9 @@ def notebook(chapter, out_dir, notebooks):
             "nbformat": 4, "nbformat_minor": 5}
 
 
-def markdown_cell(source, cell_id):
-    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": lines_of(source)}
+def markdown_cell(source, cell_id, metadata=None):
+    return {"cell_type": "markdown", "id": cell_id, "metadata": metadata or {},
+            "source": lines_of(source)}
 
 
 def lines_of(source):

@@ -116,6 +116,23 @@ def test_the_parsed_cells_keep_what_the_doctest_expects(tmp_path):
     assert nb["cells"][1]["metadata"] == {"tags": ["raises-exception"]}
 
 
+def test_what_details_fold_away_is_folded_in_the_notebook(tmp_path):
+    text = ("Question?\n\n<details><summary>Answer</summary>\n\n```python\n>>> 6 * 7\n42\n```\n\n"
+            "Because.\n\n</details>\n\nAfter.\n\n<details>\n<summary>Hint</summary>\n\nLook.\n"
+            "</details>\n")
+    nb_cells = convert(tmp_path, text)["cells"][1:]
+    shown = [("".join(c["source"]), c["metadata"].get("jupyter", {}).get("source_hidden", False))
+             for c in nb_cells]
+    assert shown == [("Question?", False),
+                     ("**Answer** (folded: click the bar left of the cells below to open them)",
+                      False),
+                     ("6 * 7", True), ("Because.", True), ("After.", False),
+                     ("**Hint** (folded: click the bar left of the cells below to open them)",
+                      False),
+                     ("Look.", True)]
+    assert "<details>" not in json.dumps(nb_cells)
+
+
 def test_links_and_images_work_from_the_notebooks_folder(tmp_path):
     (tmp_path / "docs" / "pictures").mkdir(parents=True)
     (tmp_path / "docs" / "pictures" / "a.png").write_bytes(b"")
@@ -236,43 +253,61 @@ def outputs_text(cell):
     return text
 
 
-@pytest.mark.parametrize("chapter", make_notebooks.CHAPTERS)
-def test_the_notebook_runs_and_prints_what_the_doctests_expect(chapter, notebooks):
-    """Run in a kernel from the repository root, as the doctests run; each code cell prints
-    what its doctest expects (compared as doctest compares, with the example's own flags), and
-    only the cells that expect an exception raise one, that one."""
-    nbformat = require("nbformat")
-    nbclient = require("nbclient")
+def run_against_doctests(markdown, notebook_path):
+    """Run the notebook made from `markdown` in a kernel from the repository root, as the doctests
+    run, and compare each code cell with its doctest (as doctest compares, with the example's own
+    flags): what it prints, and the exception it raises if the doctest expects one.
+    Returns a list of differences, [] when the notebook does what the doctests say."""
+    nbformat, nbclient = require("nbformat"), require("nbclient")
     require("ipykernel")
-    path = notebook_of(chapter, notebooks)
-    nb = nbformat.read(path, as_version=4)
-    expected = [c for c in make_notebooks.chapter_cells((REPO / chapter).read_text())
-                if c.kind == "code"]
+    nb = nbformat.read(notebook_path, as_version=4)
+    expected = [c for c in make_notebooks.chapter_cells(markdown.read_text()) if c.kind == "code"]
     client = nbclient.NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(REPO)}},
         extra_arguments=["--PlainTextFormatter.pprint=False"])    # values shown by repr()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get(
-        "PYTHONPATH", "")]), "MPLBACKEND": "Agg"}
+    env = {**os.environ, "MPLBACKEND": "Agg",
+           "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     start = time.perf_counter()
-    client.execute(env=env)
-    print(f"{chapter}: notebook ran in {time.perf_counter() - start:.1f} s")
+    try:
+        client.execute(env=env)
+    except nbclient.exceptions.CellExecutionError as error:   # a cell not tagged to raise did
+        return [f"{markdown.name}: a cell raised an exception its doctest does not expect:\n{error}"]
+    print(f"{markdown.name}: notebook ran in {time.perf_counter() - start:.1f} s")
     ran = [c for c in nb.cells if c.cell_type == "code"]
-    assert len(ran) == len(expected)
-    checker = doctest.OutputChecker()
+    if len(ran) != len(expected):
+        return [f"{markdown.name}: {len(ran)} code cells, but {len(expected)} in the Markdown"]
+    checker, problems = doctest.OutputChecker(), []
     for number, (cell, wanted) in enumerate(zip(ran, expected), start=1):
         flags = sum(flag for flag, on in wanted.options.items() if on)
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        where = f"{chapter}, code cell {number}:\n{cell.source}\n"
-        if wanted.exc_msg is None:
-            assert not errors, where + "raised " + "\n".join(errors[0].traceback)
-        else:
-            assert errors, where + f"raised nothing, the doctest expects {wanted.exc_msg}"
-            got = f"{errors[0].ename}: {errors[0].evalue}\n"
+        where = f"{markdown.name}, code cell {number}:\n{cell.source}\n"
+        if wanted.exc_msg is not None:          # doctest compares only the exception's message
             name, _, message = wanted.exc_msg.partition(":")
-            assert checker.check_output(f"{name.rsplit('.', 1)[-1]}:{message}", got, flags), \
-                where + f"raised {got}, the doctest expects {wanted.exc_msg}"
-            continue                          # doctest compares only the exception's message
-        got = outputs_text(cell)
-        assert checker.check_output(wanted.want, got, flags), \
-            where + checker.output_difference(doctest.Example(cell.source, wanted.want), got,
-                                              flags)
+            got = f"{errors[0].ename}: {errors[0].evalue}\n" if errors else "nothing"
+            if not checker.check_output(f"{name.rsplit('.', 1)[-1]}:{message}", got, flags):
+                problems.append(where + f"raised {got}, the doctest expects {wanted.exc_msg}")
+        elif not checker.check_output(wanted.want, outputs_text(cell), flags):
+            problems.append(where + checker.output_difference(
+                doctest.Example(cell.source, wanted.want), outputs_text(cell), flags))
+    return problems
+
+
+def test_a_notebook_that_prints_or_raises_otherwise_than_its_doctests_is_caught(tmp_path):
+    right = ("```python\n>>> import numpy_cnn\n>>> print('x' * 3)\nxxx\n>>> [1, 2]  "
+             "# doctest: +ELLIPSIS\n[1, ...]\n>>> int('a')\nTraceback (most recent call last):\n"
+             "ValueError: invalid literal for int() with base 10: 'a'\n```\n")
+    convert(tmp_path, right)
+    chapter, notebook_path = tmp_path / "docs" / "chapter.md", tmp_path / "notebooks" / "chapter.ipynb"
+    assert run_against_doctests(chapter, notebook_path) == []
+    for wrong, what in [(right.replace("xxx", "xx"), "Expected:\n    xx\nGot:\n    xxx"),
+                        (right.replace("int('a')", "int('1')"), "raised nothing"),
+                        (right.replace("print('x' * 3)", "print(x)"), "NameError")]:
+        convert(tmp_path, wrong)
+        problems = run_against_doctests(chapter, notebook_path)
+        assert len(problems) == 1 and what in problems[0], problems
+
+
+@pytest.mark.parametrize("chapter", make_notebooks.CHAPTERS)
+def test_the_notebook_runs_and_prints_what_the_doctests_expect(chapter, notebooks):
+    problems = run_against_doctests(REPO / chapter, notebook_of(chapter, notebooks))
+    assert not problems, "\n\n".join(problems)
