@@ -271,7 +271,7 @@ def run_against_doctests(markdown, notebook_path):
     try:
         client.execute(env=env)
     except nbclient.exceptions.CellExecutionError as error:   # a cell not tagged to raise did
-        return [f"{markdown.name}: a cell raised an exception its doctest does not expect:\n{error}"]
+        return [f"{markdown.name}: a cell raised what its doctest does not expect:\n{error}"]
     print(f"{markdown.name}: notebook ran in {time.perf_counter() - start:.1f} s")
     ran = [c for c in nb.cells if c.cell_type == "code"]
     if len(ran) != len(expected):
@@ -297,7 +297,8 @@ def test_a_notebook_that_prints_or_raises_otherwise_than_its_doctests_is_caught(
              "# doctest: +ELLIPSIS\n[1, ...]\n>>> int('a')\nTraceback (most recent call last):\n"
              "ValueError: invalid literal for int() with base 10: 'a'\n```\n")
     convert(tmp_path, right)
-    chapter, notebook_path = tmp_path / "docs" / "chapter.md", tmp_path / "notebooks" / "chapter.ipynb"
+    chapter = tmp_path / "docs" / "chapter.md"
+    notebook_path = tmp_path / "notebooks" / "chapter.ipynb"
     assert run_against_doctests(chapter, notebook_path) == []
     for wrong, what in [(right.replace("xxx", "xx"), "Expected:\n    xx\nGot:\n    xxx"),
                         (right.replace("int('a')", "int('1')"), "raised nothing"),
