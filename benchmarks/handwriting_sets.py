@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from numpy_cnn.gui.app import CANVAS_SIZE, DEFAULT_PEN_WIDTH, PEN_WIDTHS
-from numpy_cnn.gui import drawing
+from numpy_cnn.app import drawing
 
 NOT_A_DIGIT = -1                        # the label of a drawing that is not a digit
 MARGIN = 8                              # keep the pen's centre this far from the canvas edge

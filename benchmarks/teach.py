@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 import numpy_cnn  # noqa: E402
 from numpy_cnn.digit_folder import save_digit  # noqa: E402
-from numpy_cnn.gui.teacher import Teaching, read_right  # noqa: E402
+from numpy_cnn.app.teacher import Teaching, read_right  # noqa: E402
 from numpy_cnn.losses import NOT_A_DIGIT  # noqa: E402
 from numpy_cnn.notdigit import is_not_a_digit  # noqa: E402
 from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402

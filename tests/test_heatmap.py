@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from numpy_cnn.gui.drawing import Drawing
-from numpy_cnn.gui.heatmap import ink_box, placement
+from numpy_cnn.app.drawing import Drawing
+from numpy_cnn.app.heatmap import ink_box, placement
 from numpy_cnn.preprocess import to_mnist
 
 

@@ -19,7 +19,7 @@ from PIL import ImageGrab  # noqa: E402
 import numpy_cnn  # noqa: E402
 from numpy_cnn import pictures  # noqa: E402
 from numpy_cnn.gui.app import App  # noqa: E402
-from numpy_cnn.gui.predictor import Predictor  # noqa: E402
+from numpy_cnn.app.predictor import Predictor  # noqa: E402
 from numpy_cnn.insight import grad_cam, saliency, strongest_inputs  # noqa: E402
 
 

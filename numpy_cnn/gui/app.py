@@ -22,7 +22,7 @@ import tkinter as tk
 
 from numpy_cnn.preprocess import EmptyImageError
 
-from .drawing import Drawing
+from numpy_cnn.app.drawing import Drawing
 from .looks import Looks
 from .teach import TeachPanel
 from .widgets import BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars

@@ -21,8 +21,8 @@ from numpy_cnn.insight import layer_outputs
 from numpy_cnn.model import from_architecture
 from numpy_cnn.parallel import single_threaded_blas
 
-from .learner import LiveTraining
-from .predictor import Prediction
+from numpy_cnn.app.learner import LiveTraining
+from numpy_cnn.app.predictor import Prediction
 from .panels import MapGrid, Picture, note, title
 from .widgets import BACKGROUND, BAR, BEST_BAR, DIM_TEXT, TEXT, AnswerView, ProbabilityBars
 

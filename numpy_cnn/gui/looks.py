@@ -21,7 +21,7 @@ from numpy_cnn import pictures
 from numpy_cnn.insight import grad_cam, saliency, trace
 from numpy_cnn.parallel import single_threaded_blas
 
-from .heatmap import CanvasHeatmap
+from numpy_cnn.app.heatmap import CanvasHeatmap
 from .inside import WHY_CHOICES, InsideWindow
 from .widgets import BACKGROUND, TEXT
 

@@ -28,7 +28,7 @@ from numpy_cnn.digit_folder import count_digits, save_digit
 from numpy_cnn.paths import my_digits_dir, taught_weights
 from numpy_cnn.storage import WeightsError, load_digit_model
 
-from .predictor import shipped_weights
+from numpy_cnn.app.predictor import shipped_weights
 from .widgets import BACKGROUND, DIM_TEXT, TEXT
 
 POLL_MS = 100
@@ -168,7 +168,7 @@ class TeachPanel:
         if self.refresh_counts().sum() == 0:
             self.say("Correct a few digits first: Teach learns from them.")
             return
-        from .teacher import Teaching          # its process starts only when asked
+        from numpy_cnn.app.teacher import Teaching          # its process starts only when asked
         try:
             start = load_digit_model(self.start)
         except WeightsError as error:
