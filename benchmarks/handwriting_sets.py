@@ -8,7 +8,7 @@ Four sets, each deterministic given a numpy Generator:
 - canvas_mnist_set: MNIST test digits enlarged onto the canvas, as the app would see them.
 
 Every drawing of the first three is a list of strokes painted exactly as the app paints the
-mouse's path: numpy_cnn.gui.drawing.Drawing (round-capped lines, white on black), with the app's
+mouse's path: numpy_cnn.app.drawing.Drawing (round-capped lines, white on black), with the app's
 default pen width unless a style says otherwise. A set keeps the strokes, not the images (7,494
 canvases of 280x280 would take 590 MB); set.image(i) paints drawing i when asked.
 

@@ -1,4 +1,4 @@
-"""gui.heatmap: the heatmap of the 28x28 input lands on the right place of the drawing."""
+"""app.heatmap: the heatmap of the 28x28 input lands on the right place of the drawing."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""gui.learner: a fresh network trains in a process of its own, reports, obeys, and saves its
+"""app.learner: a fresh network trains in a process of its own, reports, obeys, and saves its
 weights to a file of its own under the user's runs folder."""
 import time
 from multiprocessing import Pipe

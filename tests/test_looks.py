@@ -1,4 +1,4 @@
-"""The app's looks into the network (gui.looks, gui.inside, gui.learn, gui.heatmap), in the real
+"""The app's looks into the network (gui.looks, gui.inside, gui.learn, app.heatmap), in the real
 window on a virtual screen, driven by the X pointer and keyboard as in test_gui: the Inside
 window shows what the network computed, a click on a map looks closer, the Why heatmap
 lies over the canvas and the input, and a fresh network learns in the background.

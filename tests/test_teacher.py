@@ -1,4 +1,4 @@
-"""gui.teacher: the app's Teach fine-tunes a copy of the app's network on the user's digits in a
+"""app.teacher: the app's Teach fine-tunes a copy of the app's network on the user's digits in a
 process of its own, reports, obeys Stop, and writes its weights to the user's folder only."""
 import hashlib
 import time

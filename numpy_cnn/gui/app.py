@@ -13,8 +13,8 @@
 
 App wires three things together:
 - the Tk canvas, which shows the strokes on screen;
-- a Drawing (gui.drawing), which keeps the same strokes and paints them into a PIL image;
-- a Predictor (gui.predictor), which gives that image to the network.
+- a Drawing (app.drawing), which keeps the same strokes and paints them into a PIL image;
+- a Predictor (app.predictor), which gives that image to the network.
 The mouse handlers only call begin_stroke / extend_stroke / end_stroke, which scripts can call
 too (see scripts/screenshot.py).
 """
@@ -38,7 +38,7 @@ class App:
 
     Inputs:
     - root: tk.Tk()
-    - predictor: gui.predictor.Predictor, or anything with predict(image) -> Prediction
+    - predictor: app.predictor.Predictor, or anything with predict(image) -> Prediction
     """
 
     def __init__(self, root, predictor, canvas_size=CANVAS_SIZE):

@@ -138,7 +138,7 @@ class Looks:
 
     def open_learn(self, **settings):
         """Open the Watch-it-learn window (or bring it to the front). settings: passed on to
-        gui.learner.LiveTraining (the tests train on a few images)."""
+        app.learner.LiveTraining (the tests train on a few images)."""
         from .learn import LearnWindow            # its training process starts only when asked
         if self.learn is None:
             self.learn = LearnWindow(self.app.root, on_close=self._learn_closed, **settings)
