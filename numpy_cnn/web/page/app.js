@@ -12,6 +12,7 @@ const state = {
   version: 0,           // changes with every stroke, undo and clear
   drawing: false,
   asked: 0,             // the number of the last prediction asked for
+  answered: 0,          // the number of the one on screen
   answer: null,         // the last /api/predict answer shown
   penUpAt: null,        // performance.now() at the last pen-up
   lastAnswerMs: null,   // from that pen-up to the answer on screen
@@ -113,7 +114,7 @@ async function post(url, body) {
 // The drawing changed: read it again, and bring every open look up to date.
 async function changed() {
   const asked = ++state.asked;
-  if (!state.strokes.length) { showNothing(); return; }
+  if (!state.strokes.length) { showNothing(); state.answered = asked; return; }
   const body = await png();
   let answer;
   try {
@@ -125,7 +126,7 @@ async function changed() {
   if (asked !== state.asked) return;             // a newer drawing is on its way
   showAnswer(answer);
   if (state.penUpAt !== null) state.lastAnswerMs = performance.now() - state.penUpAt;
-  $("answer").dataset.ms = state.lastAnswerMs;
+  state.answered = asked;
   refreshWhy(body, asked);
   if (!$("inside").hidden) refreshInside(body, asked);
   if (state.learning) readForLearning(body);
@@ -240,7 +241,7 @@ for (const button of document.querySelectorAll("nav button")) {
     section.hidden = !section.hidden;
     button.classList.toggle("on", !section.hidden);
     if (!section.hidden) {
-      section.scrollIntoView({behavior: "smooth", block: "nearest"});
+      section.scrollIntoView({block: "nearest"});
       if (section.id === "inside") {
         if (state.strokes.length) refreshInside(await png(), state.asked);
         else showInsideNothing();
@@ -557,7 +558,7 @@ function plot() {
     const last = points.at(-1);
     view.fillStyle = colour;
     view.fillText(key === "val_accuracy" ? percent(last[key]) : last[key].toFixed(2),
-                  Math.min(x(last.batch) + 4, w - 44), y(last[key]) - 4);
+                  Math.min(x(last.batch) + 4, w - 44), Math.max(y(last[key]) - 4, y(top) + 12));
   }
 }
 
