@@ -19,6 +19,7 @@ from numpy_cnn.app.predictor import Predictor
 from numpy_cnn.app.strokes import DIGIT_STROKES, draw
 from numpy_cnn.digit_folder import count_digits
 from numpy_cnn.insight import saliency, trace
+from numpy_cnn.parallel import single_threaded_blas
 from numpy_cnn.paths import SHIPPED_WEIGHTS, my_digits_dir, runs_dir, taught_weights
 from numpy_cnn.storage import load_digit_model
 from numpy_cnn.web.__main__ import is_local
@@ -237,8 +238,12 @@ def test_unknown_paths_are_json(client):
 
 @pytest.fixture(scope="module")
 def server(model):
+    """A real server, with BLAS on one thread as `numpy-cnn serve` runs it. (With two, OpenBLAS
+    splits a product one way when it runs alone and another when two run at once: the last
+    bits differ, and a pooling window whose two largest numbers are that close changes its
+    winner, which moves a saliency's gradient to another pixel.)"""
     app = create_app(model, SHIPPED_WEIGHTS, copies=2)
-    with serve_in_thread(app) as url:
+    with single_threaded_blas(), serve_in_thread(app) as url:
         yield url
 
 
@@ -251,8 +256,9 @@ def test_an_oversized_stream_without_length_is_cut_at_the_limit(server):
 
 
 def test_concurrent_requests_never_share_a_layer(server, digits, model):
-    """Many requests at once, of different digits: each answered right, and with exactly the
-    numbers one request alone gets (a shared layer cache would mix two drawings)."""
+    """Many requests at once, of different digits: each answered right, and with the numbers
+    one request alone gets (a shared layer cache would mix two drawings). The saliency goes
+    through the backward pass, which reads every layer's cache."""
     alone = {d: Predictor(model).predict(draw(DIGIT_STROKES[d]).image).probabilities
              for d in digits}
     heat = {d: saliency(trace(model, Predictor(model).predict(

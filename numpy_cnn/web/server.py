@@ -149,8 +149,8 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
     for path in PAGE_FILES:
         page_route(path)
 
-    async def canvas(request):
-        """The request's PNG, read with the limits of images.py."""
+    async def body_of(request):
+        """The request's body, checked: a PNG's Content-Type, at most MAX_BODY bytes."""
         check_content_type(request.headers.get("content-type"))
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
@@ -160,7 +160,11 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
             body += chunk
             if len(body) > MAX_BODY:
                 raise BadImage(413, f"the image is larger than {MAX_BODY:,} bytes")
-        return await run_in_threadpool(read_png, bytes(body))
+        return bytes(body)
+
+    async def canvas(request):
+        """The request's PNG, read with the limits of images.py."""
+        return await run_in_threadpool(read_png, await body_of(request))
 
     def traced(image):
         """(the Prediction, the Trace) of a drawing, on a borrowed copy of the network."""
@@ -190,12 +194,13 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
         """Body: the canvas as image/png. Returns: digit (null when it is not a digit),
         probabilities (10), not_a_digit, unsure, confidence, best, runner_up, network_input
         (the 28x28 the network read)."""
-        image = await canvas(request)
+        body = await body_of(request)
 
-        def work():
+        def work():                          # one trip to a worker thread for all of it
+            image = read_png(body)
             pool = state.pool
             with pool.borrow() as net:
-                return answer(Predictor(net).predict(image))
+                return JSONResponse(answer(Predictor(net).predict(image)))
         return await run_in_threadpool(work)
 
     @app.post("/api/why", summary="Why this answer: saliency or Grad-CAM")
