@@ -69,6 +69,7 @@ def main(argv=None):
         listener = socket.socket(family, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((args.host, args.port))
+        listener.listen(2048)           # connections wait from now on, until uvicorn takes them
     except OSError as error:
         print(f"serve: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
               file=sys.stderr)
