@@ -429,3 +429,18 @@ def test_a_port_in_use_is_one_line():
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)
+
+
+def test_serve_without_the_extra_says_what_to_install(monkeypatch, capsys):
+    from numpy_cnn.web.__main__ import main
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and 'pip install -e ".[web]"' in err
+
+
+def test_serve_with_missing_weights_is_one_line(tmp_path, capsys):
+    from numpy_cnn.web.__main__ import main
+    assert main(["--weights", str(tmp_path / "none.npz")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "none.npz" in err

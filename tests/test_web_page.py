@@ -150,7 +150,8 @@ def test_inside_explains_a_clicked_pixel(page, tmp_path):
     story = page.evaluate("numpyCnn.story")
     assert (story["layer"], story["map"], story["row"], story["col"]) == ("conv2", 5, 3, 4)
     text = page.inner_text("#story")
-    assert f"{story['total']:.3f}" in text and "sum + bias" in text and "pool2" in text
+    total = f"{story['total']:+.3f}".replace("-", "\u2212")     # the page's minus sign
+    assert total in text and "plus the bias" in text and "pool2" in text
     assert page.locator("#story .story-row").count() == 5      # 4 input maps, the pooling
     page.screenshot(path=tmp_path / "inside.png", full_page=True)
     page.select_option("#scale", "map")                        # per-map colours: maps redrawn

@@ -413,8 +413,8 @@ function showStory(story) {
   if (story.rest !== 0 || story.inputs.length > 1) {
     out.append(line(`The other input maps add ${fmt(story.rest)}.`));
   }
-  out.append(line(`sum + bias: ${(shown + story.rest).toFixed(3)} ${fmt(story.bias)} = ` +
-                  `${story.total.toFixed(3)}`, "formula total"));
+  out.append(line(`the sum of all ${fmt(shown + story.rest)}, plus the bias ` +
+                  `${fmt(story.bias)}: ${fmt(story.total)}`, "formula total"));
   if (story.pooling) {
     const p = story.pooling;
     const row = document.createElement("div");
