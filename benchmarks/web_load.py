@@ -7,7 +7,8 @@ its $NUMPY_CNN_HOME is a temporary folder), then `--clients` threads of this pro
 canvas PNGs (the digits of numpy_cnn.app.strokes, drawn with three pen widths) to /api/predict,
 one after the other over a kept-alive connection, for `--seconds` after a second of warm-up.
 Prints the throughput, the median and 99th-percentile latency, the errors (any answer other
-than 200 with the digit drawn), and the server's resident memory at start, after the warm-up and at the end.
+than 200 with the digit drawn), and the server's resident memory at start, after the warm-up
+and at the end.
 
 Target on the 2-core machine: >= 300 predictions/s, p99 <= 50 ms, 0 errors, memory steady.
 """

@@ -61,8 +61,10 @@ def main(argv=None):
             page.wait_for_selector("body[data-ready=yes]")
             draw(page, DIGIT_STROKES[DIGIT])
             page.check("input[name=why][value=grad-cam]")
-            page.wait_for_function("document.getElementById('overlay').dataset.method === 'grad-cam'")
-            save(page.screenshot(clip={"x": 0, "y": 0, "width": 1000, "height": 860}), out / "web.png")
+            page.wait_for_function("document.getElementById('overlay').dataset.method"
+                                   " === 'grad-cam'")
+            save(page.screenshot(clip={"x": 0, "y": 0, "width": 1000, "height": 860}),
+                 out / "web.png")
             page.check("input[name=why][value=off]")
             page.click("#open-inside")
             page.wait_for_selector(".maps[data-layer=conv2] img")

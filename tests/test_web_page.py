@@ -95,7 +95,8 @@ def test_drawn_digits_are_read(page, tmp_path):
         assert page.inner_text("#answer") == "?"
         assert draw(page, digit) == str(digit)
         assert "sure" in page.inner_text("#sure")
-        print(f"pen-up to answer on screen, a {digit}: {page.evaluate('numpyCnn.lastAnswerMs'):.0f} ms")
+        took = page.evaluate("numpyCnn.lastAnswerMs")
+        print(f"pen-up to answer on screen, a {digit}: {took:.0f} ms")
     bars = page.locator("#bars .fill.best")
     assert bars.count() == 1
     page.screenshot(path=tmp_path / "draw.png", full_page=True)

@@ -25,6 +25,7 @@ import threading
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -75,6 +76,7 @@ class State:
         self.learn = self.teach = None
         self.saved = OrderedDict()
         self.closing = threading.Event()
+        self.starting = threading.Lock()     # one session starts at a time
         self.closed_run = None          # the Watch-it-learn run saved as the server stopped
 
     def use(self, model, weights):
@@ -84,9 +86,10 @@ class State:
     def close(self):
         """Stop what runs: a Watch-it-learn run saves its weights; a Teach saves nothing."""
         if self.learn is not None:
-            if not self.learn.finished:
-                self.closed_run = self.learn.out
+            running = not self.learn.finished
             self.learn.close()
+            if running and Path(self.learn.out).is_file():
+                self.closed_run = self.learn.out
         if self.teach is not None:
             self.teach.close()
 
@@ -255,7 +258,8 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
     @app.post("/api/explain", summary="How one number of a layer's map was computed")
     async def explain(request: Request, layer: str = Query(..., max_length=40),
                       map: int = Query(..., ge=0, le=10_000),
-                      row: int = Query(..., ge=0, le=10_000), col: int = Query(..., ge=0, le=10_000)):
+                      row: int = Query(..., ge=0, le=10_000),
+                      col: int = Query(..., ge=0, le=10_000)):
         """For a Conv2D's map (or a pooling, or the ReLU after it: its window's winner): the
         input window, the 3x3 kernel slices of the input maps that add the most, their
         products, the sum plus the bias, the pooling window and its winner, the ReLU."""
@@ -316,6 +320,10 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
     @app.post("/api/teach", summary="Fine-tune the network on your saved digits")
     def teach():
         needs_training()
+        with state.starting:
+            return start_teach()
+
+    def start_teach():
         if state.teach is not None and not state.teach.finished:
             raise HTTPException(409, "a Teach is under way already")
         if count_digits(my_digits_dir()).sum() == 0:
@@ -346,6 +354,10 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
     @app.post("/api/learn/start", summary="Train a fresh network from random weights")
     def learn_start():
         needs_training()
+        with state.starting:
+            return start_learn()
+
+    def start_learn():
         if state.learn is not None and not state.learn.finished:
             raise HTTPException(409, "a network is learning already")
         if state.learn is not None:
