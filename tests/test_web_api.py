@@ -137,6 +137,10 @@ def test_why(client, digits, model):
     why = client.post("/api/why?method=saliency", content=digits[7], headers=PNG).json()
     np.testing.assert_allclose(why["heat"], saliency(t), atol=1e-4)
     one_error(client.post("/api/why?method=guess", content=digits[7], headers=PNG), 422)
+    from PIL import ImageOps
+    dark_on_light = png_of(ImageOps.invert(draw(DIGIT_STROKES[7]).image))
+    inverted = client.post("/api/why", content=dark_on_light, headers=PNG).json()
+    assert inverted["placement"] == why["placement"]       # the same ink, the same place
 
 
 @pytest.mark.parametrize("scale", ["layer", "map"])

@@ -28,7 +28,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -42,7 +41,7 @@ from numpy_cnn.app.predictor import Predictor, shipped_weights
 from numpy_cnn.digit_folder import count_digits, save_digit
 from numpy_cnn.insight import (DENSE_RELU, LOGITS, caption, grad_cam, saliency, trace)
 from numpy_cnn.paths import my_digits_dir, taught_weights
-from numpy_cnn.preprocess import EmptyImageError, to_mnist
+from numpy_cnn.preprocess import EmptyImageError, ink_from_background, to_grey, to_mnist
 from numpy_cnn.storage import WeightsError, load_digit_model
 
 from .encode import answer, numbers, png_url
@@ -219,7 +218,8 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
                 prediction = Predictor(net).predict(image)
                 t = trace(net, prediction.network_input)
                 heat = saliency(t) if method == "saliency" else grad_cam(net, t)[1]
-            x0, y0, k = placement(np.asarray(image.convert("L")), prediction.network_input)
+            ink = ink_from_background(to_grey(image)) * 255       # white on black, any picture
+            x0, y0, k = placement(ink, prediction.network_input)
             return {"digit": t.digit, "method": method, "heat": numbers(heat),
                     "canvas_heat": png_url(pictures.heat_rgba(heat)),
                     "placement": {"x": x0, "y": y0, "size": k * heat.shape[0],
