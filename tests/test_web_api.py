@@ -388,9 +388,14 @@ def test_serve_says_when_it_is_not_local_and_stops_on_ctrl_c(digits):
     process, url, lines = start_serve("--host", "0.0.0.0")
     try:
         assert "not only on this computer" in "".join(lines) and "off" in "".join(lines)
-        answer = httpx.post(url.replace("0.0.0.0", "127.0.0.1") + "/api/predict",
-                            content=digits[1], headers=PNG).json()
+        local = url.replace("0.0.0.0", "127.0.0.1")
+        answer = httpx.post(local + "/api/predict", content=digits[1], headers=PNG).json()
         assert answer["digit"] == 1
+        for body in (b"junk", raw_png(30_000, 30_000), raw_png(0, 5), digits[1][:100],
+                     b"\0" * (MAX_BODY + 10)):                  # nothing of it in the log
+            assert httpx.post(local + "/api/predict", content=body, headers=PNG).is_client_error
+        assert httpx.post(local + "/api/correct?digit=1", content=digits[1],
+                          headers=PNG).status_code == 403
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
