@@ -15,7 +15,7 @@ import time
 def serve_in_thread(app, timeout=10):
     """uvicorn in a daemon thread (it handles no signals there); yields the server's URL."""
     import uvicorn
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # see serve
     listener.bind(("127.0.0.1", 0))
     listener.listen(2048)
     port = listener.getsockname()[1]

@@ -197,13 +197,14 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
         probabilities (10), not_a_digit, unsure, confidence, best, runner_up, network_input
         (the 28x28 the network read)."""
         body = await body_of(request)
-
-        def work():                          # one trip to a worker thread for all of it
-            image = read_png(body)
-            pool = state.pool
-            with pool.borrow() as net:
-                return JSONResponse(answer(Predictor(net).predict(image)))
-        return await run_in_threadpool(work)
+        # On the event loop itself, not in a worker thread: a millisecond or two of work, and
+        # the requests are then answered in the order they came, instead of dozens of threads
+        # taking turns at the GIL (benchmarks/web_load.py: more answers a second, and a far
+        # shorter tail). The longer looks below (Why, Inside, a closer look) run in threads.
+        image = read_png(body)
+        pool = state.pool
+        with pool.borrow() as net:          # waits, at worst, for a look to give a copy back
+            return JSONResponse(answer(Predictor(net).predict(image)))
 
     @app.post("/api/why", summary="Why this answer: saliency or Grad-CAM")
     async def why(request: Request, method: Literal["saliency", "grad-cam"] = "saliency"):
