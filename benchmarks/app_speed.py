@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 import numpy_cnn  # noqa: E402
 from numpy_cnn.gui.app import TITLE, App  # noqa: E402
-from numpy_cnn.gui.predictor import Predictor  # noqa: E402
+from numpy_cnn.app.predictor import Predictor  # noqa: E402
 from numpy_cnn.gui.xvfb import virtual_display  # noqa: E402
 from numpy_cnn.preprocess import to_mnist  # noqa: E402
 

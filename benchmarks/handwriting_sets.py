@@ -8,7 +8,7 @@ Four sets, each deterministic given a numpy Generator:
 - canvas_mnist_set: MNIST test digits enlarged onto the canvas, as the app would see them.
 
 Every drawing of the first three is a list of strokes painted exactly as the app paints the
-mouse's path: numpy_cnn.gui.drawing.Drawing (round-capped lines, white on black), with the app's
+mouse's path: numpy_cnn.app.drawing.Drawing (round-capped lines, white on black), with the app's
 default pen width unless a style says otherwise. A set keeps the strokes, not the images (7,494
 canvases of 280x280 would take 590 MB); set.image(i) paints drawing i when asked.
 
@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from numpy_cnn.gui.app import CANVAS_SIZE, DEFAULT_PEN_WIDTH, PEN_WIDTHS
-from numpy_cnn.gui import drawing
+from numpy_cnn.app import drawing
 
 NOT_A_DIGIT = -1                        # the label of a drawing that is not a digit
 MARGIN = 8                              # keep the pen's centre this far from the canvas edge

@@ -14,7 +14,7 @@ temporary folder); the other 7,394 are "their other digits", never trained on.
 Then, from the same weights (default: the shipped ones):
 1. the command, `python -m numpy_cnn.train --init WEIGHTS --extra DIR --out TMP` with its
    fine-tuning defaults, timed from start to end (report and figures included);
-2. the app's Teach: the worker process the Teach button starts (numpy_cnn.gui.teacher), timed
+2. the app's Teach: the worker process the Teach button starts (numpy_cnn.app.teacher), timed
    from starting it until its weights are saved, which is what the user waits for.
 For the weights before and after each: accuracy on their other digits and on the user's own
 (read right: the right digit and not flagged "not a digit", as in benchmarks/handwriting.py),
@@ -36,7 +36,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 import numpy_cnn  # noqa: E402
 from numpy_cnn.digit_folder import save_digit  # noqa: E402
-from numpy_cnn.gui.teacher import Teaching, read_right  # noqa: E402
+from numpy_cnn.app.teacher import Teaching, read_right  # noqa: E402
 from numpy_cnn.losses import NOT_A_DIGIT  # noqa: E402
 from numpy_cnn.notdigit import is_not_a_digit  # noqa: E402
 from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402

@@ -5,6 +5,7 @@
     numpy-cnn predict    read the digit in image files
     numpy-cnn explain    why the network read that digit: a figure per image
     numpy-cnn draw       open the drawing app
+    numpy-cnn serve      serve the drawing app as a web page (pip install -e ".[web]")
     numpy-cnn data       check or download the MNIST files
     numpy-cnn course     build a CNN yourself: course start DIR, course check DIR
 
@@ -49,6 +50,7 @@ COMMANDS = {
     "predict": ("numpy_cnn.__main__:predict_main", "read the digit in image files"),
     "explain": ("numpy_cnn.explain:main", "why the network read that digit: a figure per image"),
     "draw": ("numpy_cnn.gui.__main__:main", "open the drawing app"),
+    "serve": ("numpy_cnn.web.__main__:main", "serve the drawing app as a web page"),
     "data": ("numpy_cnn.data:main", "check or download the MNIST files"),
     "course": ("numpy_cnn.course.__main__:main", "build a CNN yourself: start or check the course"),
 }

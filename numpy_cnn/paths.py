@@ -62,5 +62,5 @@ def my_digits_dir():
 
 
 def taught_weights():
-    """The weights the app's Teach writes (see numpy_cnn.gui.teacher), and then loads."""
+    """The weights the app's Teach writes (see numpy_cnn.app.teacher), and then loads."""
     return user_dir() / "my_weights" / "mnist_cnn.npz"

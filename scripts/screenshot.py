@@ -31,7 +31,7 @@ import numpy_cnn                                          # noqa: E402
 from numpy_cnn import explain                                       # noqa: E402
 from numpy_cnn.data import load_mnist                               # noqa: E402
 from numpy_cnn.gui.app import App                                   # noqa: E402
-from numpy_cnn.gui.predictor import Predictor, shipped_weights      # noqa: E402
+from numpy_cnn.app.predictor import Predictor, shipped_weights      # noqa: E402
 from numpy_cnn.gui.xvfb import virtual_display                      # noqa: E402
 
 SHOTS = ("app", "why", "notdigit", "inside", "learn", "explain")

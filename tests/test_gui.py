@@ -32,13 +32,13 @@ except ImportError as error:      # Debian/Ubuntu ship Python's Tk separately
 import numpy_cnn                  # noqa: E402  (after the check for tkinter)
 from numpy_cnn.gui import __main__ as gui_main
 from numpy_cnn.gui.app import TITLE, App
-from numpy_cnn.gui.drawing import Drawing
+from numpy_cnn.app.drawing import Drawing
 from numpy_cnn.gui.learn import TITLE as LEARN_TITLE
 from numpy_cnn import train as train_module
-from numpy_cnn.gui import predictor as predictor_module
+from numpy_cnn.app import predictor as predictor_module
 from numpy_cnn.paths import SHIPPED_WEIGHTS
 from numpy_cnn.progress import EpochProgress
-from numpy_cnn.gui.predictor import Prediction, Predictor, app_weights, find_weights
+from numpy_cnn.app.predictor import Prediction, Predictor, app_weights, find_weights
 from numpy_cnn.gui.training import Progress, TrainingWindow, parse_progress, training_command
 from numpy_cnn.gui.widgets import PROMPT
 from numpy_cnn.layers import Dense, Flatten

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from benchmarks import handwriting_sets as hs
 from numpy_cnn.gui.app import CANVAS_SIZE, DEFAULT_PEN_WIDTH, PEN_WIDTHS
-from numpy_cnn.gui.drawing import Drawing
+from numpy_cnn.app.drawing import Drawing
 
 PENDIGITS = hs.default_pendigits_dir()
 

@@ -1,9 +1,9 @@
-"""gui.heatmap: the heatmap of the 28x28 input lands on the right place of the drawing."""
+"""app.heatmap: the heatmap of the 28x28 input lands on the right place of the drawing."""
 import numpy as np
 import pytest
 
-from numpy_cnn.gui.drawing import Drawing
-from numpy_cnn.gui.heatmap import ink_box, placement
+from numpy_cnn.app.drawing import Drawing
+from numpy_cnn.app.heatmap import ink_box, placement
 from numpy_cnn.preprocess import to_mnist
 
 

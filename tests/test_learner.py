@@ -1,4 +1,4 @@
-"""gui.learner: a fresh network trains in a process of its own, reports, obeys, and saves its
+"""app.learner: a fresh network trains in a process of its own, reports, obeys, and saves its
 weights to a file of its own under the user's runs folder."""
 import time
 from multiprocessing import Pipe
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import numpy_cnn
-from numpy_cnn.gui.learner import LiveTraining, Worker, new_run_path
+from numpy_cnn.app.learner import LiveTraining, Worker, new_run_path
 from numpy_cnn.paths import SHIPPED_WEIGHTS
 
 TIMEOUT = 60.0          # seconds: starting a process and loading MNIST on a busy machine

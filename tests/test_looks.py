@@ -1,4 +1,4 @@
-"""The app's looks into the network (gui.looks, gui.inside, gui.learn, gui.heatmap), in the real
+"""The app's looks into the network (gui.looks, gui.inside, gui.learn, app.heatmap), in the real
 window on a virtual screen, driven by the X pointer and keyboard as in test_gui: the Inside
 window shows what the network computed, a click on a map looks closer, the Why heatmap
 lies over the canvas and the input, and a fresh network learns in the background.
@@ -19,7 +19,7 @@ from PIL import ImageGrab  # noqa: E402
 import numpy_cnn  # noqa: E402
 from numpy_cnn import pictures  # noqa: E402
 from numpy_cnn.gui.app import App  # noqa: E402
-from numpy_cnn.gui.predictor import Predictor  # noqa: E402
+from numpy_cnn.app.predictor import Predictor  # noqa: E402
 from numpy_cnn.insight import grad_cam, saliency, strongest_inputs  # noqa: E402
 
 
@@ -283,7 +283,7 @@ def test_a_worker_that_cannot_save_says_why_in_the_window(app, tmp_path):
     out.write_text("x")
     learn = app.looks.open_learn(limit=64 * 20, every=2, val_size=50, out=str(tmp_path / "ok.npz"))
     learn.training.close()                   # the one the window started: replaced by one that
-    from numpy_cnn.gui.learner import LiveTraining           # writes under a file
+    from numpy_cnn.app.learner import LiveTraining           # writes under a file
     learn.training = LiveTraining(limit=64 * 20, every=2, val_size=50, out=str(out / "m.npz"))
     wait_until(app.root, lambda: learn.snapshots >= 1, timeout=60)
     click(app, learn.stop_button)

@@ -15,7 +15,7 @@ from PIL import Image  # noqa: E402
 import numpy_cnn  # noqa: E402
 from numpy_cnn.gui import __main__ as gui_main  # noqa: E402
 from numpy_cnn.gui.app import App  # noqa: E402
-from numpy_cnn.gui.predictor import Predictor, find_weights  # noqa: E402
+from numpy_cnn.app.predictor import Predictor, find_weights  # noqa: E402
 from numpy_cnn.paths import SHIPPED_WEIGHTS, taught_weights  # noqa: E402
 
 TEACH_TIMEOUT = 120.0      # seconds: a process, MNIST, a few batches, on a busy machine

@@ -1,4 +1,4 @@
-"""gui.teacher: the app's Teach fine-tunes a copy of the app's network on the user's digits in a
+"""app.teacher: the app's Teach fine-tunes a copy of the app's network on the user's digits in a
 process of its own, reports, obeys Stop, and writes its weights to the user's folder only."""
 import hashlib
 import time
@@ -10,7 +10,7 @@ import pytest
 import numpy_cnn
 from numpy_cnn.data import load_mnist
 from numpy_cnn.digit_folder import save_digit
-from numpy_cnn.gui.teacher import PipeProgress, Stopped, Teaching, read_right
+from numpy_cnn.app.teacher import PipeProgress, Stopped, Teaching, read_right
 from numpy_cnn.paths import SHIPPED_WEIGHTS, taught_weights
 from PIL import Image
 

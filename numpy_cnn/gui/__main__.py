@@ -20,7 +20,7 @@ from numpy_cnn.storage import WeightsError, load_digit_model
 
 from .app import App
 from .ctrl_c import CtrlC
-from .predictor import Predictor, find_weights, shipped_weights
+from numpy_cnn.app.predictor import Predictor, find_weights, shipped_weights
 from .training import TrainingWindow, training_command
 
 LONGEST_REASON = 200      # characters of the training's last line shown in a dialog

@@ -13,8 +13,8 @@
 
 App wires three things together:
 - the Tk canvas, which shows the strokes on screen;
-- a Drawing (gui.drawing), which keeps the same strokes and paints them into a PIL image;
-- a Predictor (gui.predictor), which gives that image to the network.
+- a Drawing (app.drawing), which keeps the same strokes and paints them into a PIL image;
+- a Predictor (app.predictor), which gives that image to the network.
 The mouse handlers only call begin_stroke / extend_stroke / end_stroke, which scripts can call
 too (see scripts/screenshot.py).
 """
@@ -23,7 +23,7 @@ import tkinter as tk
 from numpy_cnn.capabilities import cannot_show
 from numpy_cnn.preprocess import EmptyImageError
 
-from .drawing import Drawing
+from numpy_cnn.app.drawing import Drawing
 from .looks import Looks
 from .teach import TeachPanel
 from .widgets import (BACKGROUND, TEXT, AnswerView, NetworkInputView, ProbabilityBars,
@@ -47,7 +47,7 @@ class App:
 
     Inputs:
     - root: tk.Tk()
-    - predictor: gui.predictor.Predictor, or anything with predict(image) -> Prediction
+    - predictor: app.predictor.Predictor, or anything with predict(image) -> Prediction
     """
 
     def __init__(self, root, predictor, canvas_size=CANVAS_SIZE):

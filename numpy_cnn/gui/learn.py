@@ -8,7 +8,7 @@
     | [28x28] [8 x 4 maps]               | [28x28] 7  [ten bars]                     |
     +--------------------------------------------------------------------------------+
 
-The training runs in a worker process (gui.learner); this window polls its messages every
+The training runs in a worker process (app.learner); this window polls its messages every
 POLL_MS and, at each snapshot (every few dozen batches), puts the snapshot's parameters into
 its own copy of the network and redraws everything from it. Pause holds the worker between two
 batches; Stop (or closing the window) makes it save the weights to their own file under
@@ -24,8 +24,8 @@ from numpy_cnn.model import from_architecture
 from numpy_cnn.parallel import single_threaded_blas
 from numpy_cnn.storage import folder_problem
 
-from .learner import LiveTraining, new_run_path
-from .predictor import Prediction
+from numpy_cnn.app.learner import LiveTraining, new_run_path
+from numpy_cnn.app.predictor import Prediction
 from .panels import MapGrid, Picture, note, title
 from .widgets import BACKGROUND, BAR, BEST_BAR, DIM_TEXT, TEXT, AnswerView, ProbabilityBars
 
@@ -37,7 +37,7 @@ PLOT_WIDTH, PLOT_HEIGHT = 420, 130
 
 class LearnWindow(tk.Toplevel):
     """Inputs: parent -- the app's root; on_close -- called once the window has closed;
-    settings -- passed to gui.learner.LiveTraining (every, limit, seed, ...).
+    settings -- passed to app.learner.LiveTraining (every, limit, seed, ...).
 
     show_drawing(prediction) gives it the app's current drawing (a Prediction, or None).
     snapshots: how many it has shown; filters.values: conv1's weights as last shown.

@@ -25,7 +25,7 @@ from numpy_cnn import pictures
 from numpy_cnn.insight import grad_cam, saliency, trace
 from numpy_cnn.parallel import single_threaded_blas
 
-from .heatmap import CanvasHeatmap
+from numpy_cnn.app.heatmap import CanvasHeatmap
 from .inside import WHY_CHOICES, InsideWindow
 from .widgets import BACKGROUND, DIM_TEXT, TEXT
 
@@ -177,7 +177,7 @@ class Looks:
 
     def open_learn(self, **settings):
         """Open the Watch-it-learn window (or bring it to the front). settings: passed on to
-        gui.learner.LiveTraining (the tests train on a few images)."""
+        app.learner.LiveTraining (the tests train on a few images)."""
         from .learn import LearnWindow            # its training process starts only when asked
         if self.learn is None:
             self.learn = LearnWindow(self.app.root, on_close=self._learn_closed, **settings)

@@ -10,7 +10,7 @@
   never over an earlier one). Another digit for the same drawing moves it there: a mis-click
   is mended by the right click. The counts under the digits are what the folder holds.
 - Review (gui.review): every saved digit, as the network reads it now; delete the wrong ones.
-- Teach it (gui.teacher): fine-tune the network the app is using on those digits mixed with
+- Teach it (app.teacher): fine-tune the network the app is using on those digits mixed with
   MNIST, in a process of its own, with progress; then it says how many of them it read right
   before and after, saves the result to numpy_cnn.paths.taught_weights() (the app loads that
   file from then on) and reads the drawing again with it.
@@ -28,7 +28,7 @@ from numpy_cnn.digit_folder import count_digits, save_digit
 from numpy_cnn.paths import my_digits_dir, taught_weights
 from numpy_cnn.storage import WeightsError, folder_problem, load_digit_model
 
-from .predictor import shipped_weights
+from numpy_cnn.app.predictor import shipped_weights
 from .widgets import BACKGROUND, DIM_TEXT, TEXT
 
 POLL_MS = 100
@@ -39,9 +39,9 @@ class TeachPanel:
     """Inputs: app -- the gui.app.App (its predictor must have .model to Teach);
     parent -- the frame to build the controls in (the App places `frame`).
 
-    start: the weights file every Teach starts from (gui.teacher says why): the shipped
+    start: the weights file every Teach starts from (app.teacher says why): the shipped
     weights, or the --weights the app was opened with.
-    settings: passed on to gui.teacher.Teaching (the tests teach on a few batches).
+    settings: passed on to app.teacher.Teaching (the tests teach on a few batches).
     teaching: the Teach under way, or None. status: the line that says what happened.
     """
 
@@ -191,7 +191,7 @@ class TeachPanel:
             self.say(f"Teach cannot start: it could not save what it learns in "
                      f"{taught_weights()}: {problem}", error=True)
             return
-        from .teacher import Teaching          # its process starts only when asked
+        from numpy_cnn.app.teacher import Teaching   # its process starts only when asked
         try:
             start = load_digit_model(self.start)
         except WeightsError as error:
