@@ -33,7 +33,7 @@ Pendigits, Chars74K and Quick, Draw! are read from ../shared/<name> beside the r
 $NUMPY_CNN_PENDIGITS, $NUMPY_CNN_CHARS74K, $NUMPY_CNN_QUICKDRAW, or the options); a set whose
 folder is missing is left out with one line saying so.
 
---quick uses a fixed subset of each set (about 200 to 1,000 images) for a check in seconds.
+--quick uses a fixed subset of each set (80 to 1,000 images) for a check in seconds.
 --cache keeps the 28x28 inputs of the rendered sets as .npz files in a temporary folder (default
 numpy-cnn-handwriting in the system's temporary directory), keyed by a hash of the code that
 draws them, so a second run only runs the network.
@@ -85,8 +85,10 @@ SEEDED = ["mnist", "canvas", "pendigits", "styles", "non_digits", "chars74k_digi
 NON_DIGIT_SETS = ("non_digits", "chars74k_letters", "quickdraw", "blank_pages")
 IN_ORDER = ("photos", "blank_pages")        # their kinds are shown in the order they are made
 # The shared folder each set is read from: {set: (folder name, its --option)}.
-FOLDERS = {"pendigits": ("pendigits", "--pendigits"), "chars74k_digits": ("chars74k", "--chars74k"),
-           "chars74k_letters": ("chars74k", "--chars74k"), "quickdraw": ("quickdraw", "--quickdraw")}
+FOLDERS = {"pendigits": ("pendigits", "--pendigits"),
+           "chars74k_digits": ("chars74k", "--chars74k"),
+           "chars74k_letters": ("chars74k", "--chars74k"),
+           "quickdraw": ("quickdraw", "--quickdraw")}
 DATA_FILES = {"pendigits": ("pendigits_dyn_train.csv", "pendigits_label_train.csv"),
               "chars74k": (sets.CHARS74K_FILE,), "quickdraw": (sets.QUICKDRAW_FILE,)}
 # (set, figure, comparison, target): issue 22's targets. "accuracy": right and not turned away;
@@ -404,6 +406,8 @@ def format_report(result, weights):
             lines += ["", *table(kinds_title, found[key]["by_kind"], digits)]
             if manners_title:
                 lines += ["", *table(manners_title, found[key]["by_manner"], digits)]
+            if key == "chars74k_letters":
+                lines.append("left out as digit look-alikes: " + " ".join(sets.LOOK_ALIKES))
     return "\n".join(lines)
 
 

@@ -10,9 +10,9 @@ Seven sets, each deterministic given a numpy Generator:
 - non_digit_set:  drawings that are not digits (shapes, signs, letters, scribbles);
 - canvas_mnist_set: MNIST test digits enlarged onto the canvas, as the app would see them.
 
-Every drawing of the pendigits, Chars74K, styles and non-digit sets is a list of strokes painted exactly as the app paints the
-mouse's path: numpy_cnn.gui.drawing.Drawing (round-capped lines, white on black), with the app's
-default pen width unless a style says otherwise. A set keeps the strokes, not the images (7,494
+Every drawing of the pendigits, Chars74K, styles and non-digit sets is a list of strokes painted
+exactly as the app paints the mouse's path: numpy_cnn.gui.drawing.Drawing (round-capped lines,
+white on black), with the app's default pen width unless a style says otherwise. A set keeps the strokes, not the images (7,494
 canvases of 280x280 would take 590 MB); set.image(i) paints drawing i when asked.
 
 Templates are written in "height units": y from 0 (top) to 1 (bottom), x from 0 to the

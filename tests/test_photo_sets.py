@@ -110,7 +110,8 @@ def test_a_photo_is_read_as_predict_reads_the_file(photos, tmp_path):
 
 def test_the_same_page_under_each_damage_differs_only_by_it(photos):
     seed = int(photos.seeds[0])
-    images = {str(k): photos.image(i) for i, k in enumerate(photos.kinds) if photos.seeds[i] == seed}
+    images = {str(k): photos.image(i) for i, k in enumerate(photos.kinds)
+              if photos.seeds[i] == seed}
     assert list(images) == list(ps.DAMAGES)
     clean = images["clean"].astype(int)
     for damage, pixels in images.items():
