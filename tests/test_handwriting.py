@@ -239,6 +239,12 @@ def test_cached_inputs_are_the_rendered_ones(quick_run, monkeypatch):
     assert np.array_equal(from_cache.labels, fresh.labels)
     assert from_cache.kinds.tolist() == fresh.kinds.tolist()
     assert from_cache.manners.tolist() == fresh.manners.tolist()
+    monkeypatch.setattr(bench, "_inputs_in_memory", {})
+    blanks = bench.inputs_for("blank_pages", quick=True, cache_dir=cache)
+    monkeypatch.setattr(bench, "_inputs_in_memory", {})
+    assert np.array_equal(blanks.blank, bench.inputs_for("blank_pages", quick=True).blank)
+    assert blanks.blank.dtype == bool and blanks.blank[blanks.kinds == "clean"].all()
+    assert not blanks.x[blanks.blank].any()
 
 
 def test_cache_name_changes_with_what_the_inputs_are_made_from():
