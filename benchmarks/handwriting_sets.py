@@ -1,15 +1,19 @@
 """Drawings the network never saw in training, rendered on the app's 280x280 canvas.
 
-Four sets, each deterministic given a numpy Generator:
+Seven sets, each deterministic given a numpy Generator:
 
 - pendigits_set:  the UCI pen-based digits (30 writers not in MNIST), drawn as polylines;
+- chars74k_set:   the Chars74K tablet drawings by 55 people: its 550 digits, or its letters
+                  (digit look-alikes left out, see LOOK_ALIKES), drawn with the app's pen;
+- quickdraw_set:  18,000 Quick, Draw! doodles (28x28 bitmaps), read as pictures;
 - style_set:      digits in styles MNIST under-represents, from stroke templates;
 - non_digit_set:  drawings that are not digits (shapes, signs, letters, scribbles);
 - canvas_mnist_set: MNIST test digits enlarged onto the canvas, as the app would see them.
 
-Every drawing of the first three is a list of strokes painted exactly as the app paints the
-mouse's path: numpy_cnn.app.drawing.Drawing (round-capped lines, white on black), with the app's
-default pen width unless a style says otherwise. A set keeps the strokes, not the images (7,494
+Every drawing of the pendigits, Chars74K, styles and non-digit sets is a list of strokes painted
+exactly as the app paints the mouse's path: numpy_cnn.app.drawing.Drawing (round-capped lines,
+white on black), with the app's default pen width unless a style says otherwise. A set keeps
+the strokes, not the images (7,494
 canvases of 280x280 would take 590 MB); set.image(i) paints drawing i when asked.
 
 Templates are written in "height units": y from 0 (top) to 1 (bottom), x from 0 to the
@@ -17,6 +21,8 @@ template's own width, with the y axis pointing down as on the screen. Each drawi
 is the template moved by a smooth random displacement (a few long sine waves, so strokes wobble
 like a hand, not like noise), scaled, stretched, slanted, turned and placed on the canvas.
 """
+import gzip
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,14 +221,31 @@ PENDIGITS_HEIGHT = (120, 230)           # pixels on the 280 canvas: the sizes pe
 
 
 PENDIGITS_VARIABLE = "NUMPY_CNN_PENDIGITS"
+CHARS74K_VARIABLE = "NUMPY_CNN_CHARS74K"
+QUICKDRAW_VARIABLE = "NUMPY_CNN_QUICKDRAW"
+
+
+def shared_dir(name, variable):
+    """$variable if set, else the `shared/<name>` folder beside the repository (CI keeps
+    shared/ beside its clone)."""
+    if os.environ.get(variable):
+        return Path(os.environ[variable])
+    return Path(__file__).resolve().parent.parent.parent / "shared" / name
 
 
 def default_pendigits_dir():
-    """$NUMPY_CNN_PENDIGITS if set, else the `shared/pendigits` folder beside the repository
-    (CI keeps shared/ beside its clone)."""
-    if os.environ.get(PENDIGITS_VARIABLE):
-        return Path(os.environ[PENDIGITS_VARIABLE])
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "pendigits"
+    """$NUMPY_CNN_PENDIGITS if set, else shared/pendigits beside the repository."""
+    return shared_dir("pendigits", PENDIGITS_VARIABLE)
+
+
+def default_chars74k_dir():
+    """$NUMPY_CNN_CHARS74K if set, else shared/chars74k beside the repository."""
+    return shared_dir("chars74k", CHARS74K_VARIABLE)
+
+
+def default_quickdraw_dir():
+    """$NUMPY_CNN_QUICKDRAW if set, else shared/quickdraw beside the repository."""
+    return shared_dir("quickdraw", QUICKDRAW_VARIABLE)
 
 
 def read_pendigits(folder):
@@ -271,6 +294,114 @@ def pendigits_set(rng, folder=None):
         drawings.append(place([p / 100.0], pose, rng))
     kinds = labels.astype(str)
     return StrokeSet("pendigits", drawings, labels, kinds, np.full(len(labels), "plain"))
+
+
+# ------------------------------------------------------------------ Chars74K tablet drawings
+
+CHARS74K_FILE = "chars74k_hnd_strokes.jsonl.gz"
+CHARS74K_LONGER_SIDE = PENDIGITS_HEIGHT     # px: the drawing's longer side on the 280 canvas
+# Letters left out of the letters' row because a person could read them as a digit, and
+# the digit each looks like. The same list as non_digit_set's, for the letters Chars74K has.
+LOOK_ALIKES = {"O": 0, "o": 0, "D": 0, "Q": 0,
+               "I": 1, "l": 1, "i": 1, "j": 1, "J": 1, "T": 7,
+               "Z": 2, "z": 2, "S": 5, "s": 5, "b": 6, "G": 6, "Y": 4,
+               "B": 8, "g": 9, "q": 9, "a": 9, "P": 9}
+
+
+def read_chars74k(folder):
+    """Read the Chars74K "EnglishHnd" strokes as the folder's README describes them.
+
+    Inputs:  folder -- holds chars74k_hnd_strokes.jsonl.gz (one JSON object a line: label,
+             writer, strokes [[[x, y], ...], ...] in canvas pixels, y down).
+    Returns: [(label str, writer str, [(n, 2) float arrays])], in the file's order: 3,410.
+    Raises:  FileNotFoundError if the file is missing; ValueError if a line is not a drawing.
+    """
+    path = Path(folder) / CHARS74K_FILE
+    drawings = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for number, text in enumerate(lines, 1):
+            try:
+                row = json.loads(text)
+                strokes = [np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in row["strokes"]]
+                if not strokes or not all(len(s) for s in strokes):
+                    raise ValueError("a drawing with no points")
+                drawings.append((str(row["label"]), str(row["writer"]), strokes))
+            except (ValueError, KeyError, TypeError) as error:
+                raise ValueError(f"{path}, line {number}: not a drawing ({error})") from None
+    return drawings
+
+
+def chars74k_set(rng, folder=None, letters=False):
+    """The Chars74K digits (letters=False: 550, 0-9 by 55 people) or its letters (letters=True:
+    the 2,860 less the LOOK_ALIKES, labelled NOT_A_DIGIT), drawn on the canvas with the app's
+    default pen, in the file's stroke order.
+
+    Each drawing is scaled, keeping its aspect ratio, so that its longer side is
+    CHARS74K_LONGER_SIDE pixels (uniform), and placed uniformly at random on the canvas.
+    kinds are the characters ("7", "A"); manners "plain".
+
+    Inputs: rng -- numpy Generator; folder -- default default_chars74k_dir().
+    """
+    everything = read_chars74k(default_chars74k_dir() if folder is None else folder)
+    chosen = [(label, strokes) for label, _, strokes in everything
+              if (label.isdigit() != letters) and label not in LOOK_ALIKES]
+    drawings, labels, kinds = [], [], []
+    for label, strokes in chosen:
+        low = np.vstack(strokes).min(axis=0)
+        longer = max(np.ptp(np.vstack(strokes), axis=0).max(), 1.0)
+        unit = [(s - low) / longer for s in strokes]          # the longer side is 1
+        pose = Pose(height=rng.uniform(*CHARS74K_LONGER_SIDE), where=tuple(rng.uniform(0, 1, 2)))
+        drawings.append(place(unit, pose, rng))
+        labels.append(NOT_A_DIGIT if letters else int(label))
+        kinds.append(label)
+    name = "Chars74K letters" if letters else "Chars74K digits"
+    return StrokeSet(name, drawings, np.array(labels, np.int64), np.array(kinds),
+                     np.full(len(labels), "plain"))
+
+
+# ------------------------------------------------------------------ Quick, Draw! doodles
+
+QUICKDRAW_FILE = "quickdraw_bitmaps6.npz"
+
+
+@dataclass
+class ImageSet:
+    """Pictures kept as they are: images (N, H, W) uint8, read by to_mnist as a picture file's
+    pixels would be. Same interface as StrokeSet."""
+    name: str
+    images: np.ndarray
+    labels: np.ndarray
+    kinds: np.ndarray
+    manners: np.ndarray
+
+    def __len__(self):
+        return len(self.images)
+
+    def image(self, i):
+        return self.images[i]
+
+    def subset(self, indices):
+        indices = np.asarray(indices, dtype=np.int64)
+        return ImageSet(self.name, self.images[indices], self.labels[indices],
+                        self.kinds[indices], self.manners[indices])
+
+
+def quickdraw_set(folder=None):
+    """The 18,000 Quick, Draw! doodles (apple, bicycle, cat, diamond, eye, fish; 28x28, white on
+    black), labelled NOT_A_DIGIT, kinds the category.
+
+    Inputs: folder -- holds quickdraw_bitmaps6.npz (default default_quickdraw_dir()).
+    Raises: FileNotFoundError if it is missing; ValueError if it holds something else.
+    """
+    path = Path(default_quickdraw_dir() if folder is None else folder) / QUICKDRAW_FILE
+    with np.load(path) as f:                    # plain arrays only: never allow_pickle
+        images, categories = f["images"], f["labels"]
+    if images.dtype != np.uint8 or images.ndim != 3 or len(images) != len(categories):
+        raise ValueError(f"{path}: expected images (N, H, W) uint8 and N labels, got "
+                         f"{images.dtype} {images.shape} and {categories.shape}")
+    n = len(images)
+    return ImageSet("Quick, Draw!", images, np.full(n, NOT_A_DIGIT, np.int64),
+                    categories.astype(str), np.full(n, "plain"))
 
 
 # ------------------------------------------------------------------ styles of digits

@@ -1,9 +1,15 @@
 """Tests of benchmarks.handwriting_sets: the drawings the handwriting benchmark measures on.
 
 How well the network reads them is the benchmark's business (benchmarks/handwriting.py), not a
-test's: here, what the sets are made of. The pendigits tests read ../shared/pendigits (beside the
-repository, as in CI) or $NUMPY_CNN_PENDIGITS, and are skipped if neither is there.
+test's: here, what the sets are made of. The pendigits, Chars74K and Quick, Draw! tests read
+../shared/<name> (beside the repository, as in CI) or $NUMPY_CNN_PENDIGITS, $NUMPY_CNN_CHARS74K or
+$NUMPY_CNN_QUICKDRAW, and are skipped if neither is there.
 """
+import gzip
+import json
+import string
+from pathlib import Path
+
 import numpy as np
 import pytest
 from benchmarks import handwriting_sets as hs
@@ -11,6 +17,8 @@ from numpy_cnn.gui.app import CANVAS_SIZE, DEFAULT_PEN_WIDTH, PEN_WIDTHS
 from numpy_cnn.app.drawing import Drawing
 
 PENDIGITS = hs.default_pendigits_dir()
+CHARS74K = hs.default_chars74k_dir()
+QUICKDRAW = hs.default_quickdraw_dir()
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +32,27 @@ def pendigits_folder():
 @pytest.fixture(scope="module")
 def pendigits(pendigits_folder):
     return hs.pendigits_set(np.random.default_rng(0), pendigits_folder)
+
+
+@pytest.fixture(scope="module")
+def chars74k_folder():
+    if not (CHARS74K / hs.CHARS74K_FILE).is_file():
+        pytest.skip(f"no Chars74K at {CHARS74K}: put shared/chars74k beside the repository "
+                    f"or set ${hs.CHARS74K_VARIABLE}")
+    return CHARS74K
+
+
+@pytest.fixture(scope="module")
+def quickdraw_folder():
+    if not (QUICKDRAW / hs.QUICKDRAW_FILE).is_file():
+        pytest.skip(f"no Quick, Draw! at {QUICKDRAW}: put shared/quickdraw beside the repository "
+                    f"or set ${hs.QUICKDRAW_VARIABLE}")
+    return QUICKDRAW
+
+
+@pytest.fixture(scope="module")
+def chars74k_digits(chars74k_folder):
+    return hs.chars74k_set(np.random.default_rng(0), chars74k_folder)
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +246,104 @@ def test_mismatched_pendigits_files_are_refused(tmp_path):
     (tmp_path / "pendigits_label_train.csv").write_text("3\n")
     with pytest.raises(ValueError, match="expected N rows"):
         hs.read_pendigits(tmp_path)
+
+
+# ------------------------------------------------------------------ Chars74K
+
+def test_shared_folders_follow_their_environment_variables(monkeypatch, tmp_path):
+    for variable, default in [(hs.PENDIGITS_VARIABLE, hs.default_pendigits_dir),
+                              (hs.CHARS74K_VARIABLE, hs.default_chars74k_dir),
+                              (hs.QUICKDRAW_VARIABLE, hs.default_quickdraw_dir)]:
+        monkeypatch.setenv(variable, str(tmp_path / variable))
+        assert default() == tmp_path / variable
+        monkeypatch.delenv(variable)
+        name = variable.removeprefix("NUMPY_CNN_").lower()
+        assert default().parts[-2:] == ("shared", name)
+        assert default().parent.parent == Path(hs.__file__).resolve().parent.parent.parent
+
+
+def test_chars74k_is_read_as_the_readme_says(chars74k_folder):
+    drawings = hs.read_chars74k(chars74k_folder)
+    assert len(drawings) == 3410
+    labels = [label for label, _, _ in drawings]
+    assert sorted(set(labels)) == sorted("0123456789" + string.ascii_letters)
+    assert all(labels.count(c) == 55 for c in set(labels))
+    assert len({writer for _, writer, _ in drawings}) == 55
+    for _, _, strokes in drawings[::97]:
+        assert all(s.ndim == 2 and s.shape[1] == 2 and len(s) for s in strokes)
+
+
+def test_look_alikes_are_letters_of_the_file_with_a_digit_each():
+    assert all(len(c) == 1 and c in string.ascii_letters for c in hs.LOOK_ALIKES)
+    assert set(hs.LOOK_ALIKES.values()) <= set(range(10))
+    assert set("OolISsZzBbgqD") <= set(hs.LOOK_ALIKES)         # the ones the brief names
+
+
+def test_chars74k_digits_are_the_550_digits(chars74k_digits):
+    assert len(chars74k_digits) == 550
+    assert np.bincount(chars74k_digits.labels).tolist() == [55] * 10
+    assert chars74k_digits.kinds.tolist() == chars74k_digits.labels.astype(str).tolist()
+
+
+def test_chars74k_letters_leave_the_look_alikes_out(chars74k_folder):
+    letters = hs.chars74k_set(np.random.default_rng(0), chars74k_folder, letters=True)
+    assert len(letters) == 55 * (52 - len(hs.LOOK_ALIKES))
+    assert (letters.labels == hs.NOT_A_DIGIT).all()
+    kinds = set(letters.kinds.tolist())
+    assert not kinds & set(hs.LOOK_ALIKES) and not kinds & set(string.digits)
+    assert {"A", "x", "W", "e"} <= kinds
+
+
+def test_chars74k_keeps_each_drawing_s_aspect_ratio(chars74k_digits, chars74k_folder):
+    digits = [s for label, _, s in hs.read_chars74k(chars74k_folder) if label.isdigit()]
+    for i in range(0, 550, 23):
+        original = np.ptp(np.vstack(digits[i]), axis=0)
+        placed = np.ptp(np.vstack([p for _, p in chars74k_digits.drawings[i]]), axis=0)
+        assert placed.max() >= hs.CHARS74K_LONGER_SIDE[0] - 1
+        assert placed.max() <= hs.CHARS74K_LONGER_SIDE[1] + 1
+        if original.min() > 20:                                # rounding aside
+            assert placed[0] / placed[1] == pytest.approx(original[0] / original[1], rel=0.05)
+        assert all(pen == DEFAULT_PEN_WIDTH for pen, _ in chars74k_digits.drawings[i])
+
+
+def test_chars74k_drawings_are_deterministic_and_inside_the_canvas(chars74k_digits,
+                                                                   chars74k_folder):
+    again = hs.chars74k_set(np.random.default_rng(0), chars74k_folder)
+    other = hs.chars74k_set(np.random.default_rng(1), chars74k_folder)
+    assert same_drawings(chars74k_digits, again) and not same_drawings(chars74k_digits, other)
+    assert_inside_canvas(chars74k_digits)
+    assert_painted_inside(chars74k_digits, range(0, 550, 50))
+
+
+def test_missing_or_broken_chars74k_is_refused(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        hs.chars74k_set(np.random.default_rng(0), tmp_path)
+    with gzip.open(tmp_path / hs.CHARS74K_FILE, "wt") as f:
+        f.write(json.dumps({"label": "7", "writer": "1", "strokes": [[[1, 2], [3, 4]]]}) + "\n")
+        f.write(json.dumps({"label": "8", "writer": "1"}) + "\n")
+    with pytest.raises(ValueError, match="line 2"):
+        hs.read_chars74k(tmp_path)
+
+
+# ------------------------------------------------------------------ Quick, Draw!
+
+def test_quickdraw_is_18000_doodles_of_6_kinds_none_a_digit(quickdraw_folder):
+    doodles = hs.quickdraw_set(quickdraw_folder)
+    assert len(doodles) == 18000 and (doodles.labels == hs.NOT_A_DIGIT).all()
+    kinds, counts = np.unique(doodles.kinds, return_counts=True)
+    assert kinds.tolist() == ["apple", "bicycle", "cat", "diamond", "eye", "fish"]
+    assert counts.tolist() == [3000] * 6
+    image = doodles.image(5)
+    assert image.shape == (28, 28) and image.dtype == np.uint8 and image.max() > 200
+    assert np.array_equal(doodles.subset([5]).image(0), image)
+
+
+def test_missing_or_wrong_quickdraw_is_refused(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        hs.quickdraw_set(tmp_path)
+    np.savez(tmp_path / hs.QUICKDRAW_FILE, images=np.zeros((3, 28, 28)), labels=np.array(["a"] * 3))
+    with pytest.raises(ValueError, match="uint8"):
+        hs.quickdraw_set(tmp_path)
 
 
 # ------------------------------------------------------------------ styles
