@@ -11,9 +11,7 @@ and of docs/derivations.md:
 tests/test_chapter_figures.py draws them into a temporary folder, so this script cannot rot.
 """
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -34,6 +32,7 @@ from numpy_cnn.insight import contributions, receptive_field_centres  # noqa: E4
 from numpy_cnn.layers import Conv2D, MaxPool2D  # noqa: E402
 from numpy_cnn.model import from_architecture  # noqa: E402
 from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402
+from scripts.tour_figures import save  # noqa: E402
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
 PADDING_GREY = "#d9d9d9"
@@ -279,23 +278,6 @@ def receptive_field_figure(model, x):
     figure.text(0.5, 0.025, "r_out = r_in + (k - 1) * j_in,  j_out = j_in * s:  conv1 3, pool1 4, "
                 "conv2 8, pool2 10 pixels wide", ha="center", fontsize=12)
     return figure
-
-
-def save(figure, path):
-    """Write the PNG under a temporary name in the same folder, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".png")
-    os.close(fd)
-    try:
-        figure.savefig(tmp, dpi=100)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)          # mkstemp makes it private: a plain file's mode
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    finally:
-        plt.close(figure)
 
 
 def main(argv=None):

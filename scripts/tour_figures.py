@@ -159,6 +159,9 @@ def save(figure, path):
     os.close(fd)
     try:
         figure.savefig(tmp, dpi=100)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)          # mkstemp makes it private: a plain file's mode
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
