@@ -453,3 +453,34 @@ def test_serve_with_missing_weights_is_one_line(tmp_path, capsys):
     assert main(["--weights", str(tmp_path / "none.npz")]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "none.npz" in err
+
+
+def test_what_another_network_cannot_show_is_one_line(tmp_path, digits):
+    """A network that reads digits but is not the reference CNN (a one-layer MLP): predict and
+    saliency answer; Grad-CAM, Inside, the closer look and Teach are refused with the reason
+    numpy_cnn.capabilities gives (409), never a 500; /api/info lists them for the page."""
+    from numpy_cnn.layers import Dense, Flatten
+    from numpy_cnn.model import Sequential
+    from numpy_cnn.storage import save
+    mlp = Sequential([Flatten(name="flat"),
+                      Dense(784, 10, name="out", rng=np.random.default_rng(0))])
+    path = tmp_path / "mlp.npz"
+    save(mlp, path)
+    with TestClient(create_app(load_digit_model(path), path)) as client:
+        assert sorted(client.get("/api/info").json()["cannot_show"]) == \
+            ["explain", "grad-cam", "inside", "teach"]
+        assert client.post("/api/predict", content=digits[7], headers=PNG).status_code == 200
+        assert client.post("/api/why?method=saliency", content=digits[7],
+                           headers=PNG).status_code == 200
+        refused = {"grad-cam": client.post("/api/why?method=grad-cam", content=digits[7],
+                                           headers=PNG),
+                   "inside": client.post("/api/inside", content=digits[7], headers=PNG),
+                   "explain": client.post("/api/explain?layer=out&map=0&row=0&col=0",
+                                          content=digits[7], headers=PNG),
+                   "teach": client.post("/api/teach")}
+        for view, response in refused.items():
+            assert response.status_code == 409, (view, response.text)
+            assert "\n" not in response.json()["error"], view
+        assert "convolution" in refused["grad-cam"].json()["error"]
+        assert "reference CNN" in refused["inside"].json()["error"]
+        assert "reference CNN" in refused["teach"].json()["error"]

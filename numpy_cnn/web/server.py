@@ -38,6 +38,7 @@ from numpy_cnn import pictures
 from numpy_cnn.app.closer import conv_layers, explain_pixel, source_pixel
 from numpy_cnn.app.heatmap import placement
 from numpy_cnn.app.predictor import Predictor, shipped_weights
+from numpy_cnn.capabilities import cannot_show
 from numpy_cnn.digit_folder import count_digits, save_digit
 from numpy_cnn.insight import (DENSE_RELU, LOGITS, caption, grad_cam, saliency, trace)
 from numpy_cnn.paths import my_digits_dir, taught_weights
@@ -175,6 +176,13 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
             prediction = Predictor(net).predict(image)
             return prediction, trace(net, prediction.network_input)
 
+    def needs(view, model=None):
+        """Refuse, with the line numpy_cnn.capabilities gives, a view this network cannot show
+        (the Tk app switches the same views off for it)."""
+        reason = cannot_show(model if model is not None else state.pool.first).get(view)
+        if reason:
+            raise HTTPException(409, reason)
+
     def needs_training():
         if not state.allow_training:
             raise HTTPException(403, f"correcting, teaching and training are off: this server "
@@ -189,7 +197,8 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
         return {"training_allowed": state.allow_training,
                 "layers": [{"name": layer.name, "class": type(layer).__name__}
                            for layer in first.layers],
-                "explained": conv_layers(first), "max_body": MAX_BODY}
+                "explained": conv_layers(first), "max_body": MAX_BODY,
+                "cannot_show": cannot_show(first)}
 
     @app.post("/api/predict", summary="The digit in the canvas (a PNG in the request body)")
     async def predict(request: Request):
@@ -211,6 +220,8 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
         """Returns: digit, method, heat (28x28, signed), canvas_heat (a see-through PNG to lay
         over the canvas at placement: {x, y, size} in canvas pixels) and input_heat (the 28x28
         input with the heat over it, PNG)."""
+        if method == "grad-cam":
+            needs("grad-cam")
         image = await canvas(request)
 
         def work():
@@ -235,6 +246,7 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
         with maps (orange: positive, blue: negative; scale "layer": one scale per layer, so
         maps compare; "map": each map its own), dense (PNG of its 128 units after the ReLU),
         probabilities, digit."""
+        needs("inside")
         image = await canvas(request)
 
         def work():
@@ -264,6 +276,7 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
         """For a Conv2D's map (or a pooling, or the ReLU after it: its window's winner): the
         input window, the 3x3 kernel slices of the input maps that add the most, their
         products, the sum plus the bias, the pooling window and its winner, the ReLU."""
+        needs("inside")
         image = await canvas(request)
 
         def work():
@@ -327,12 +340,13 @@ def create_app(model, weights=None, allow_training=True, host="127.0.0.1", copie
     def start_teach():
         if state.teach is not None and not state.teach.finished:
             raise HTTPException(409, "a Teach is under way already")
-        if count_digits(my_digits_dir()).sum() == 0:
-            raise HTTPException(409, "correct a few digits first: Teach learns from them")
         try:
             start = load_digit_model(state.start)
         except WeightsError as error:
             raise HTTPException(409, f"Teach cannot start: {error}") from None
+        needs("teach", start)
+        if count_digits(my_digits_dir()).sum() == 0:
+            raise HTTPException(409, "correct a few digits first: Teach learns from them")
         if state.teach is not None:
             state.teach.close()
         state.teach = TeachSession(start, state.pool.first, state.use, **state.teach_settings)
