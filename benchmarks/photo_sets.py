@@ -15,7 +15,7 @@ Each page has one kind of damage (DAMAGES), or all of them at once ("combination
 ("clean", the control). Every digit is photographed once per kind of damage on the same page
 (same size, same place, same ink), so two kinds differ only by their damage.
 
-BlankPages: pages with no digit at all under uneven light or a shadow; to_mnist should find no
+blank_pages: pages with no digit at all under uneven light or a shadow; to_mnist should find no
 ink there (EmptyImageError: "blank"), not a digit.
 
 Everything is drawn from numpy Generators: a set keeps one seed per page and paints a page when
@@ -208,19 +208,22 @@ def photograph(digit, damage, page, rng):
 
 @dataclass
 class PhotoSet:
-    """MNIST digits photographed on paper, one page per (digit, kind of damage).
+    """MNIST digits photographed on paper, one page per (digit, kind of damage); or, with
+    digits None, blank pages under kinds of light (labels NOT_A_DIGIT, -1; manners "blank").
 
     Same interface as benchmarks.handwriting_sets.StrokeSet: labels (N,) int64, kinds (N,) str
     (the kind of damage), manners (N,) str ("pen" or "pencil"), image(i) -> (H, W) uint8.
     Page i is drawn from default_rng(seeds[i]) and its damage from default_rng([seeds[i], k]),
-    k the damage's index in DAMAGES: the same seed gives the same page under every damage.
+    k the damage's index in kind_names (DAMAGES, or BLANK_KINDS for blank pages): the same seed
+    gives the same page under every damage.
     """
     name: str
-    digits: np.ndarray          # (N, 28, 28) uint8
+    digits: np.ndarray | None   # (N, 28, 28) uint8, or None: nothing written
     labels: np.ndarray
     seeds: np.ndarray           # (N,) uint64
     kinds: np.ndarray
     manners: np.ndarray
+    kind_names: tuple = DAMAGES
 
     def __len__(self):
         return len(self.labels)
@@ -229,13 +232,15 @@ class PhotoSet:
         seed = int(self.seeds[i])
         damage = str(self.kinds[i])
         page = draw_page(np.random.default_rng(seed))
-        return photograph(self.digits[i], damage, page,
-                          np.random.default_rng([seed, DAMAGES.index(damage)]))
+        digit = None if self.digits is None else self.digits[i]
+        return photograph(digit, damage, page,
+                          np.random.default_rng([seed, self.kind_names.index(damage)]))
 
     def subset(self, indices):
         indices = np.asarray(indices, dtype=np.int64)
-        return PhotoSet(self.name, self.digits[indices], self.labels[indices],
-                        self.seeds[indices], self.kinds[indices], self.manners[indices])
+        digits = None if self.digits is None else self.digits[indices]
+        return PhotoSet(self.name, digits, self.labels[indices], self.seeds[indices],
+                        self.kinds[indices], self.manners[indices], self.kind_names)
 
 
 def photo_set(digits, labels, rng, per_damage=PHOTOS_PER_DAMAGE):
@@ -253,34 +258,9 @@ def photo_set(digits, labels, rng, per_damage=PHOTOS_PER_DAMAGE):
                     np.repeat(np.array(DAMAGES), len(picked)), np.tile(inks, k))
 
 
-@dataclass
-class BlankPages:
-    """Pages with nothing written on them, under BLANK_KINDS of light. Same interface as
-    PhotoSet; labels are NOT_A_DIGIT (-1), manners "blank"."""
-    name: str
-    labels: np.ndarray
-    seeds: np.ndarray
-    kinds: np.ndarray
-    manners: np.ndarray
-
-    def __len__(self):
-        return len(self.labels)
-
-    def image(self, i):
-        seed = int(self.seeds[i])
-        kind = str(self.kinds[i])
-        return photograph(None, kind, draw_page(np.random.default_rng(seed)),
-                          np.random.default_rng([seed, BLANK_KINDS.index(kind)]))
-
-    def subset(self, indices):
-        indices = np.asarray(indices, dtype=np.int64)
-        return BlankPages(self.name, self.labels[indices], self.seeds[indices],
-                          self.kinds[indices], self.manners[indices])
-
-
 def blank_pages(rng, per_kind=BLANKS_PER_KIND):
     """per_kind blank pages of each of BLANK_KINDS, grouped by kind."""
     n = per_kind * len(BLANK_KINDS)
-    return BlankPages("blank pages", np.full(n, -1, np.int64),
-                      rng.integers(0, 2 ** 63, n, dtype=np.uint64),
-                      np.repeat(np.array(BLANK_KINDS), per_kind), np.full(n, "blank"))
+    return PhotoSet("blank pages", None, np.full(n, -1, np.int64),
+                    rng.integers(0, 2 ** 63, n, dtype=np.uint64),
+                    np.repeat(np.array(BLANK_KINDS), per_kind), np.full(n, "blank"), BLANK_KINDS)

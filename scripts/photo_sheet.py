@@ -48,7 +48,7 @@ def answer(model, pixels):
 
 def sheet(model, photos, blanks, examples=EXAMPLES):
     """The figure: photos -- a photo_sets.PhotoSet grouped by damage (as photo_set makes it);
-    blanks -- a photo_sets.BlankPages grouped by kind. Returns a matplotlib Figure."""
+    blanks -- a photo_sets.PhotoSet of blank pages grouped by kind. Returns a matplotlib Figure."""
     per_group = len(photos) // len(photo_sets.DAMAGES)
     columns = [(damage, [k * per_group + i for i in range(examples)], photos, None)
                for k, damage in enumerate(photo_sets.DAMAGES)]
