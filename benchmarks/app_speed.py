@@ -83,7 +83,7 @@ def seconds_canvas_to_prediction(model, runs):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--weights", default=str(REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"))
+    parser.add_argument("--weights", default=str(REPO / "weights" / "mnist_cnn.npz"))
     parser.add_argument("--runs", type=int, default=50, help="timed predictions (default 50)")
     args = parser.parse_args(argv)
     model = numpy_cnn.load(args.weights)

@@ -1,7 +1,10 @@
 """Where numpy-cnn's files live, for a checkout of the repository and for an installed copy alike.
 
-- SHIPPED_WEIGHTS: the trained network that ships inside the package (numpy_cnn/weights/).
-  Nothing run by default writes there; replacing it is an explicit act (see README).
+- SHIPPED_WEIGHTS: the trained network that ships with numpy-cnn. In a checkout it is in the
+  repository's top-level weights/ folder; an installed copy carries the same files inside the
+  package, in numpy_cnn/weights/ (pyproject.toml maps the package numpy_cnn.weights onto
+  weights/ when a wheel is built). Nothing run by default writes there; replacing it is an
+  explicit act (see README).
 - user_dir(): the user's own files: training runs, downloaded MNIST, the user's digits. It is
   $NUMPY_CNN_HOME if set, else the platform's usual place for an application's data:
       Linux and other Unixes  $XDG_DATA_HOME/numpy-cnn, or ~/.local/share/numpy-cnn
@@ -21,8 +24,19 @@ import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SHIPPED_WEIGHTS = PACKAGE_DIR / "weights" / "mnist_cnn.npz"
 REPO_DIR = PACKAGE_DIR.parent                   # a checkout, or site-packages when installed
+WEIGHTS_FILE = "mnist_cnn.npz"
+
+
+def shipped_weights_dir():
+    """The folder of the shipped weights: the checkout's weights/ beside pyproject.toml, else
+    (an installed wheel) the package's own weights/ folder."""
+    if (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "weights" / WEIGHTS_FILE).is_file():
+        return REPO_DIR / "weights"
+    return PACKAGE_DIR / "weights"
+
+
+SHIPPED_WEIGHTS = shipped_weights_dir() / WEIGHTS_FILE
 REPO_DATA_DIR = REPO_DIR / "data"
 HOME_VARIABLE = "NUMPY_CNN_HOME"
 

@@ -18,7 +18,7 @@ as 32, with half the steps (less Python overhead per image, and a bigger matrix 
 One numpy Generator, seeded by --seed, draws everything random: the initial weights, the
 shuffling, the dropout masks and the augmentation. The same seed gives the same weights.
 
-Where it writes. Training never replaces the shipped weights (numpy_cnn/weights/mnist_cnn.npz,
+Where it writes. Training never replaces the shipped weights (weights/mnist_cnn.npz,
 which the app, evaluate and predict load) unless asked to. Each run gets a folder of its own,
 RUNS/<date-time>/ (or RUNS/<--name>/), where RUNS is numpy_cnn.paths.runs_dir(): the runs/ folder
 of the per-user folder ($NUMPY_CNN_HOME, else e.g. ~/.local/share/numpy-cnn); the command
@@ -270,7 +270,7 @@ def foreign_files(out):
 
 
 def in_shipped_folder(path):
-    """True if path is in the folder of the shipped weights (numpy_cnn/weights/)."""
+    """True if path is in the folder of the shipped weights (weights/ in a checkout)."""
     return Path(path).resolve().parent == SHIPPED_WEIGHTS.parent.resolve()
 
 

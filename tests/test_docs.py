@@ -1,5 +1,5 @@
 """What README.md and the training command's --help say about the shipped weights agrees with
-the report saved beside them (numpy_cnn/weights/mnist_cnn.json). The Python examples of README.md
+the report saved beside them (weights/mnist_cnn.json). The Python examples of README.md
 and docs/*.md are run by pytest itself, as doctests (see pyproject.toml)."""
 import json
 import shlex

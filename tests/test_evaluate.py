@@ -21,7 +21,7 @@ from numpy_cnn.layers import Dense, Flatten
 from numpy_cnn.model import Sequential
 
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED = REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"
+SHIPPED = REPO / "weights" / "mnist_cnn.npz"
 shipped_only = pytest.mark.skipif(not SHIPPED.is_file(), reason="weights/mnist_cnn.npz not shipped yet")
 
 

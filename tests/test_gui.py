@@ -46,7 +46,7 @@ from numpy_cnn.layers import Dense, Flatten
 from numpy_cnn.preprocess import EmptyImageError
 
 REPO = Path(__file__).resolve().parent.parent
-WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"))
+WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "weights" / "mnist_cnn.npz"))
 EVENT_TIMEOUT = 5.0     # seconds to wait for the window to react
 
 

@@ -17,7 +17,7 @@ from numpy_cnn.preprocess import (MAX_STROKE, MNIST_CENTRE, EmptyImageError, str
                                   to_mnist)
 
 REPO = Path(__file__).resolve().parent.parent
-WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "numpy_cnn" / "weights" / "mnist_cnn.npz"))
+WEIGHTS = Path(os.environ.get("NUMPY_CNN_WEIGHTS", REPO / "weights" / "mnist_cnn.npz"))
 CANVAS = 280
 
 

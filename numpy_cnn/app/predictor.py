@@ -27,7 +27,7 @@ def find_weights(path=None):
 
 
 def shipped_weights():
-    """The shipped weights (numpy_cnn/weights/mnist_cnn.npz); for a copy without them, the
+    """The shipped weights (weights/mnist_cnn.npz); for a copy without them, the
     app's own run, app_weights(), where the app offers to train the network (see
     numpy_cnn.gui.training)."""
     return SHIPPED_WEIGHTS if SHIPPED_WEIGHTS.is_file() else app_weights()

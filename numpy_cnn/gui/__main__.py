@@ -2,7 +2,7 @@
 
 Without --weights it loads the weights the app's Teach made from the user's digits, if there
 are any (numpy_cnn.paths.taught_weights(); unusable ones are passed over with a note), else the
-shipped weights, numpy_cnn/weights/mnist_cnn.npz (for a copy without them: the app's own run,
+shipped weights, weights/mnist_cnn.npz (for a copy without them: the app's own run,
 see predictor.find_weights). If the file does not exist, it
 offers to train the network first, or, if a training was stopped before it finished, to resume
 it from its checkpoint. If the file cannot be used, it says why, in a dialog and on stderr, and
@@ -31,7 +31,7 @@ def parse_args(argv=None):
                                      description="Draw a digit and watch the network read it.")
     parser.add_argument("--weights", help="trained weights (.npz) to load (default: those Teach "
                                           "made from your digits, if any, else the shipped "
-                                          "numpy_cnn/weights/mnist_cnn.npz)")
+                                          "weights/mnist_cnn.npz)")
     return parser.parse_args(argv)
 
 
