@@ -6,7 +6,7 @@ MNIST has few crossed 7s, flagged 1s or open 4s, and nobody in it wrote a digit 
 the pen. A few thousand such drawings, mixed into every batch (numpy_cnn.train --drawn), show
 the network what drawn digits look like.
 
-Each digit has four to seven templates, named by style ("0 slashed", "7 crossed", "9 open
+Each digit has four to eight templates, named by style ("0 slashed", "7 crossed", "9 open
 loop", ...: TEMPLATES), written here as strokes in a unit box (x right, y down, 0..1), in the
 order and direction a hand draws them: a 0 started at the top, either way round; a 5 as stem and
 bowl, then its bar; a crossed 7 with its bar last; an 8 from the top right; a 9 from the top right,
@@ -20,7 +20,7 @@ then, at random:
 - otherwise, with probability 1/2, a multi-stroke digit is drawn without lifting the pen: the
   move from the end of one stroke to the start of the next is inked too;
 - a slant both ways (shear -0.35 to 0.5: most writers lean right) and a box of random width over
-  height (0.45 to 1; 0.12 to 0.5 for a 1), and one of three sizes: 1 in 10 small (40-90 px high)
+  height (0.45 to 1; 0.12 to 0.5 for a 1, 0.35 to 0.9 for an 8), and one of three sizes: 1 in 10 small (40-90 px high)
   against two edges of the 280x280 canvas with a pen of 6 to 16 px, 1 in 10 filling the canvas
   (240-265 px), the rest 80-230 px anywhere; the pen 6 to 40 px wide (the app's slider), at most a
   quarter of the height. A drawing whose ink would leave the canvas is shrunk to fit (fit).
@@ -105,7 +105,9 @@ TEMPLATES = {
                                  _line((0.48, 0.56), (0.9, 0.52))],
         "7 crossed, curved stem": [_line((0.04, 0.03), (0.95, 0.02), (0.75, 0.3), (0.6, 0.62),
                                          (0.53, 1)), _line((0.36, 0.47), (0.96, 0.45))],
-        "7 with a serif": [_line((0.05, 0.2), (0.05, 0), (0.95, 0), (0.4, 1))]},
+        "7 with a serif": [_line((0.05, 0.2), (0.05, 0), (0.95, 0), (0.4, 1))],
+        "7 crossed, with a serif": [_line((0.06, 0.24), (0.03, 0.02), (0.94, 0.0), (0.42, 1)),
+                                    _line((0.26, 0.56), (0.84, 0.53))]},
     8: {"8 from the top right": [arc(0.5, 0.25, 0.36, 0.25, -40, -200) + _line((0.86, 0.72))
                                  + arc(0.5, 0.75, 0.38, 0.25, -10, 200)[1:] + _line((0.78, 0.09))],
         "8 snowman": [arc(0.5, 0.26, 0.34, 0.26, 90, 450), arc(0.5, 0.74, 0.42, 0.26, -90, 270)],
@@ -119,9 +121,12 @@ TEMPLATES = {
         "9 curved stem": [arc(0.45, 0.3, 0.4, 0.3, 0, -360) + _line((0.85, 0.8), (0.6, 1),
                                                                      (0.3, 0.95))],
         "9 open loop": [arc(0.45, 0.3, 0.4, 0.3, -40, -300), _line((0.88, 0.05), (0.86, 1))],
-        "9 open loop, one stroke": [arc(0.45, 0.3, 0.4, 0.3, -50, -360) + _line((0.85, 1))]},
+        "9 open loop, one stroke": [arc(0.45, 0.3, 0.4, 0.3, -50, -360) + _line((0.85, 1))],
+        "9 small head, hooked stem": [arc(0.52, 0.19, 0.3, 0.19, -25, -365)
+                                      + _line((0.8, 0.62), (0.7, 0.88), (0.45, 1.0), (0.22, 0.9))],
+        "9 small head, long stem": [arc(0.55, 0.18, 0.33, 0.18, -35, -360) + _line((0.84, 1))]},
 }
-WIDTHS = {1: (0.12, 0.5)}          # the box's width over its height; other digits (0.45, 1.0)
+WIDTHS = {1: (0.12, 0.5), 8: (0.35, 0.9)}    # the box's width over its height; others (0.45, 1.0)
 COARSE = 0.5                       # the share of drawings made coarse (module docstring)
 
 
