@@ -81,8 +81,8 @@ def sheet(model, panels, across, title):
     per_panel = len(panels[0][2])
     rows = -(-len(panels) // across)
     columns = across * 2 * per_panel
-    height = 1.25 * rows + 0.8
-    figure, axes = plt.subplots(rows, columns, figsize=(0.78 * columns, height), squeeze=False)
+    height = 1.02 * rows + 0.8
+    figure, axes = plt.subplots(rows, columns, figsize=(0.64 * columns, height), squeeze=False)
     for a in axes.flat:
         a.axis("off")
     for k, (style, digit, images) in enumerate(panels):
