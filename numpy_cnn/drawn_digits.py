@@ -19,11 +19,13 @@ then, at random:
   from a 7's foot back to its crossbar, becomes a line);
 - otherwise, with probability 1/2, a multi-stroke digit is drawn without lifting the pen: the
   move from the end of one stroke to the start of the next is inked too;
-- a slant both ways (shear -0.35 to 0.5: most writers lean right) and a box of random width over
-  height (0.45 to 1; 0.12 to 0.5 for a 1, 0.35 to 0.9 for an 8), and one of three sizes: 1 in 10 small (40-90 px high)
-  against two edges of the 280x280 canvas with a pen of 6 to 16 px, 1 in 10 filling the canvas
-  (240-265 px), the rest 80-230 px anywhere; the pen 6 to 40 px wide (the app's slider), at most a
-  quarter of the height. A drawing whose ink would leave the canvas is shrunk to fit (fit).
+- a slant both ways (shear -0.35 to 0.5: most writers lean right), a box of random width over
+  height (0.45 to 1; 0.12 to 0.5 for a 1, 0.35 to 0.9 for an 8), and one of three sizes: 1 in
+  10 small (40-90 px high) against two edges of the 280x280 canvas with a pen of 6 to 16 px,
+  1 in 10 filling the canvas (240-265 px), the rest 80-230 px anywhere; the pen 6 to 40 px wide
+  (the app's slider), at most a quarter of the height. The slant comes before the box's width,
+  so a narrow 1 leans less than a wide 0. A drawing whose ink would leave the canvas is shrunk
+  to fit (fit).
 The drawing is painted with a round pen (numpy_cnn.pen) and goes through to_mnist, exactly as
 the app's drawings do.
 
@@ -53,7 +55,8 @@ TEMPLATES = {
         "0 overshoot": [arc(0.5, 0.5, 0.45, 0.5, -70, -470)],
         "0 open at the top": [arc(0.5, 0.5, 0.46, 0.5, -105, -425)],
         "0 slashed": [arc(0.5, 0.5, 0.44, 0.5, -90, -450), _line((0.93, -0.04), (0.08, 1.03))],
-        "0 slashed inside": [arc(0.5, 0.5, 0.45, 0.5, -80, -440), _line((0.76, 0.16), (0.24, 0.84))],
+        "0 slashed inside": [arc(0.5, 0.5, 0.45, 0.5, -80, -440),
+                             _line((0.76, 0.16), (0.24, 0.84))],
         "0 dotted": [arc(0.5, 0.5, 0.45, 0.5, -90, -450),
                      _line((0.49, 0.47), (0.52, 0.5), (0.5, 0.53))]},
     1: {"1 bar": [_line((0.55, 0), (0.5, 0.5), (0.45, 1))],
@@ -94,11 +97,13 @@ TEMPLATES = {
                          + arc(0.45, 0.69, 0.42, 0.3, -145, 150)],
         "5 angular": [_line((0.2, 0), (0.14, 0.44), (0.72, 0.44), (0.86, 0.74), (0.62, 1),
                             (0.08, 0.94)), _line((0.2, 0.01), (0.92, 0.03))]},
-    6: {"6 plain": [arc(0.75, 0.7, 0.65, 0.7, -90, -180) + arc(0.5, 0.72, 0.4, 0.28, 180, -180)[1:]],
+    6: {"6 plain": [arc(0.75, 0.7, 0.65, 0.7, -90, -180)
+                    + arc(0.5, 0.72, 0.4, 0.28, 180, -180)[1:]],
         "6 straight stem": [_line((0.7, 0), (0.15, 0.6)) + arc(0.5, 0.74, 0.38, 0.26, 200, -160)],
         "6 open loop": [arc(0.75, 0.7, 0.65, 0.7, -95, -180)
                         + arc(0.52, 0.72, 0.42, 0.28, 180, -95)[1:]],
-        "6 small loop": [arc(0.9, 0.8, 0.8, 0.8, -100, -180) + arc(0.38, 0.82, 0.28, 0.18, 180, -170)[1:]]},
+        "6 small loop": [arc(0.9, 0.8, 0.8, 0.8, -100, -180)
+                         + arc(0.38, 0.82, 0.28, 0.18, 180, -170)[1:]]},
     7: {"7 plain": [_line((0.05, 0), (0.95, 0), (0.4, 1))],
         "7 crossed": [_line((0.05, 0), (0.95, 0), (0.45, 1)), _line((0.3, 0.5), (0.9, 0.5))],
         "7 crossed, short bar": [_line((0.08, 0.05), (0.92, 0.0), (0.5, 1)),
@@ -111,7 +116,8 @@ TEMPLATES = {
     8: {"8 from the top right": [arc(0.5, 0.25, 0.36, 0.25, -40, -200) + _line((0.86, 0.72))
                                  + arc(0.5, 0.75, 0.38, 0.25, -10, 200)[1:] + _line((0.78, 0.09))],
         "8 snowman": [arc(0.5, 0.26, 0.34, 0.26, 90, 450), arc(0.5, 0.74, 0.42, 0.26, -90, 270)],
-        "8 one stroke": [arc(0.5, 0.26, 0.34, 0.26, 30, -270) + arc(0.5, 0.74, 0.42, 0.26, -90, 250)],
+        "8 one stroke": [arc(0.5, 0.26, 0.34, 0.26, 30, -270)
+                         + arc(0.5, 0.74, 0.42, 0.26, -90, 250)],
         "8 S and a line": [arc(0.5, 0.25, 0.38, 0.25, -30, -270)
                            + arc(0.5, 0.75, 0.42, 0.25, -90, 150)[1:],
                            _line((0.16, 0.84), (0.8, 0.15))]},

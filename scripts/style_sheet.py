@@ -88,7 +88,8 @@ def sheet(model, panels, across, title):
     for k, (style, digit, images) in enumerate(panels):
         r, first = divmod(k, across)
         for j, image in enumerate(images):
-            big, small = axes[r, (first * per_panel + j) * 2], axes[r, (first * per_panel + j) * 2 + 1]
+            column = (first * per_panel + j) * 2
+            big, small = axes[r, column], axes[r, column + 1]
             big.imshow(image, cmap="gray", vmin=0, vmax=255)
             x, said = answer(model, image)
             if x is not None:

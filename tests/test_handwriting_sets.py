@@ -380,7 +380,8 @@ def test_styles_added_at_the_end_leave_the_earlier_styles_drawings_alone(styles,
 
 
 def test_the_slash_crosses_the_zero_and_the_dot_sits_inside_it():
-    (_, (oval, slash)), (_, (ring, dot)) = hs.DIGIT_TEMPLATES["0 slashed"], hs.DIGIT_TEMPLATES["0 dotted"]
+    _, (oval, slash) = hs.DIGIT_TEMPLATES["0 slashed"]
+    _, (ring, dot) = hs.DIGIT_TEMPLATES["0 dotted"]
     for end in slash:                                          # both ends outside the oval
         assert np.sum(((end - (0.35, 0.5)) / (0.35, 0.5)) ** 2) > 1
     assert np.ptp(dot, axis=0).max() < 0.1                      # a dot, not a line
