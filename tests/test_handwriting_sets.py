@@ -360,11 +360,47 @@ def test_style_set_has_every_style_in_every_manner(styles):
 
 
 def test_style_set_covers_the_styles_the_issue_names(styles):
+    """Issue 22's list (tests/test_drawn_digits.py checks the training templates for it too)."""
     kinds = set(styles.kinds)
-    for style in ("1 long flag and base", "7 crossed", "4 open", "9 straight stem"):
+    for style in ("0 slashed", "0 dotted", "1 long flag and base", "2 with a loop", "4 open",
+                  "4 closed", "6 open loop", "7 crossed", "9 straight stem", "9 curved stem",
+                  "9 open loop"):
         assert style in kinds
-    assert {"slanted", "tiny", "huge", "very thin", "very thick"} <= set(styles.manners)
+    assert {"slanted", "tiny", "in a corner", "huge", "very thin", "very thick"} <= set(
+        styles.manners)
     assert len({d for d, _ in hs.DIGIT_TEMPLATES.values()}) == 10
+
+
+def test_styles_added_at_the_end_leave_the_earlier_styles_drawings_alone(styles, monkeypatch):
+    first = dict(list(hs.DIGIT_TEMPLATES.items())[:25])         # the 25 styles before issue 22
+    monkeypatch.setattr(hs, "DIGIT_TEMPLATES", first)
+    earlier = hs.style_set(np.random.default_rng(0))
+    assert same_drawings(earlier, styles.subset(range(len(earlier))))
+    assert list(earlier.kinds) == list(styles.kinds[:len(earlier)])
+
+
+def test_the_slash_crosses_the_zero_and_the_dot_sits_inside_it():
+    _, (oval, slash) = hs.DIGIT_TEMPLATES["0 slashed"]
+    _, (ring, dot) = hs.DIGIT_TEMPLATES["0 dotted"]
+    for end in slash:                                          # both ends outside the oval
+        assert np.sum(((end - (0.35, 0.5)) / (0.35, 0.5)) ** 2) > 1
+    assert np.ptp(dot, axis=0).max() < 0.1                      # a dot, not a line
+    assert np.sum(((dot.mean(axis=0) - ring.mean(axis=0)) / 0.35) ** 2) < 0.05
+
+
+def loop_gap(strokes):
+    """How far the first stroke's last point is from every other point of the drawing, apart
+    from the stroke's own last 0.3 height units: 0 where a loop comes back onto its stroke."""
+    loop = strokes[0]
+    along = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(loop, axis=0), axis=1))])
+    others = np.vstack([loop[along < along[-1] - 0.3]] + list(strokes[1:]))
+    return np.linalg.norm(others - loop[-1], axis=1).min()
+
+
+def test_an_open_loop_ends_away_from_the_rest_of_the_digit():
+    assert loop_gap(hs.DIGIT_TEMPLATES["6 open loop"][1]) > 0.12
+    assert loop_gap(hs.DIGIT_TEMPLATES["9 open loop"][1]) > 0.12
+    assert loop_gap(hs.DIGIT_TEMPLATES["6 plain"][1]) < 0.08       # a closed one, for contrast
 
 
 def test_style_manners_set_size_and_pen(styles):
