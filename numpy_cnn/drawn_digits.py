@@ -74,14 +74,22 @@ def wobble(strokes, rng, amplitude=0.04):
             for stroke in strokes]
 
 
+def in_a_hand(strokes, rng, coarse=0.4, joined=0.5, shear=(-0.15, 0.45)):
+    """Unit-box strokes as one hand draws them: with probability `coarse` one coarse path (7 to
+    12 points at equal distances along all the strokes, the moves between them inked), else, if
+    there are several strokes, with probability `joined` the pen never lifts; then a wobble and
+    a slant drawn from `shear` (the module docstring). numpy_cnn.outliers draws letters with it.
+    """
+    if rng.random() < coarse:                                          # coarse: one path
+        strokes = [resample([p for stroke in strokes for p in stroke], rng.integers(7, 13))]
+    elif len(strokes) > 1 and rng.random() < joined:
+        strokes = [[p for stroke in strokes for p in stroke]]          # the pen never lifts
+    return slant(wobble(strokes, rng), rng.uniform(*shear))
+
+
 def random_drawn_digit(digit, rng):
     """Strokes (canvas coordinates) and a pen width for one drawing of digit (module docstring)."""
-    strokes = TEMPLATES[digit][rng.integers(len(TEMPLATES[digit]))]
-    if rng.random() < 0.4:                                             # coarse: one path
-        strokes = [resample([p for stroke in strokes for p in stroke], rng.integers(7, 13))]
-    elif len(strokes) > 1 and rng.random() < 0.5:
-        strokes = [[p for stroke in strokes for p in stroke]]          # the pen never lifts
-    strokes = slant(wobble(strokes, rng), rng.uniform(-0.15, 0.45))
+    strokes = in_a_hand(TEMPLATES[digit][rng.integers(len(TEMPLATES[digit]))], rng)
     width = rng.uniform(*WIDTHS.get(digit, (0.55, 0.95)))
     return place(strokes, rng, width=width, jitter=0.0), rng.uniform(8, 32)
 
