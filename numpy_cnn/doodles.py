@@ -23,23 +23,27 @@ def _dot(x, y):
 
 
 def fruit(rng):
-    """A round body with a dent at the top, a stem and a leaf (an apple, or a pear if tall)."""
-    cx, cy, r = 0.5, 0.62, 0.4
-    dent, tall = rng.uniform(0.15, 0.3), rng.uniform(0.8, 1.1)
+    """A round body with a deep dent at the top, a long stem and a large leaf (an apple, or a pear
+    if tall). Stem and leaf take the box's top third: smaller, they vanish in 28x28 pixels and
+    what is left is a 0."""
+    cx, cy, r = 0.5, 0.67, 0.32
+    dent, tall = rng.uniform(0.25, 0.4), rng.uniform(0.85, 1.05)
     a = np.linspace(-np.pi / 2, 3 * np.pi / 2, 41)                  # from the top, clockwise
-    radius = r * (1 - dent * np.exp(-((a + np.pi / 2) / 0.45) ** 2)
-                  - dent * np.exp(-((a - 3 * np.pi / 2) / 0.45) ** 2))
+    radius = r * (1 - dent * np.exp(-((a + np.pi / 2) / 0.5) ** 2)
+                  - dent * np.exp(-((a - 3 * np.pi / 2) / 0.5) ** 2))
     radius *= 1 + rng.uniform(0.0, 0.1) * np.sin(a) ** 2           # a flatter or rounder bottom
     body = list(zip(cx + radius * np.cos(a), cy + tall * radius * np.sin(a)))
     top = cy - tall * r * (1 - dent)
     lean = rng.uniform(-0.12, 0.12)
-    stem = [(cx, top), (cx + lean, top - rng.uniform(0.15, 0.25))]
+    stem = [(cx, top), (cx + lean, top - rng.uniform(0.25, 0.35))]
     side = rng.choice([-1, 1])
-    base = (cx + lean * 0.5, top - 0.08)
-    tip = (base[0] + side * rng.uniform(0.25, 0.4), base[1] - rng.uniform(0.0, 0.12))
+    base = (cx + lean * 0.5, top - 0.12)
+    tip = (base[0] + side * rng.uniform(0.32, 0.45), base[1] - rng.uniform(0.0, 0.12))
     mid = ((base[0] + tip[0]) / 2, (base[1] + tip[1]) / 2)
-    bulge = rng.uniform(0.07, 0.12)
+    bulge = rng.uniform(0.09, 0.14)
     leaf = [base, (mid[0], mid[1] - bulge), tip, (mid[0], mid[1] + bulge), base]
+    if rng.random() < 0.5:                                          # the leaf's middle vein
+        leaf += [tip]
     return [body, stem, leaf]
 
 

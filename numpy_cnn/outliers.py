@@ -17,6 +17,7 @@ is one random composition of a kind below, picked with the kind's weight (WEIGHT
     sign         0.08  a checkmark, a caret, < or >, a pair of brackets [ ], a ruler's ticks, a
                        tally of five, a double or a wavy underline
     ringed       0.04  a circle with something inside (+, x, dots, a triangle) or short rays
+                       (doodles and ringed circles are drawn large, DETAILED)
     crossed_out  0.04  a scribbled-out patch, a row of loops struck through, a letter crossed out
     scribble, segments, polygon, cross, marks, face, hatching, zigzag
                  0.025 each: a wandering curve; 3 to 6 straight strokes; a triangle, square,
@@ -48,6 +49,10 @@ WEIGHTS = {"letter": 0.40, "doodle": 0.24, "sign": 0.08, "ringed": 0.04, "crosse
            "scribble": 0.025, "segments": 0.025, "polygon": 0.025, "cross": 0.025, "marks": 0.025,
            "face": 0.025, "hatching": 0.025, "zigzag": 0.025}
 KINDS = tuple(WEIGHTS)
+# The box of a doodle or a ringed circle, in canvas pixels: large enough that what is inside or
+# attached stays apart from the outline under the widest pen (32 px); smaller, a ring and the
+# dots in it merge into a thick 0.
+DETAILED = (150, 230)
 
 
 def scribble(rng):
@@ -106,7 +111,7 @@ def doodle(rng):
     """A doodle of numpy_cnn.doodles, each thing as likely, in a hand: a wobble and a slant."""
     thing = doodles.DOODLES[rng.integers(len(doodles.DOODLES))]
     strokes = in_a_hand(thing(rng), rng, coarse=0.0, joined=0.0, shear=(-0.25, 0.25))
-    return place(strokes, rng, jitter=0.01)
+    return place(strokes, rng, size=rng.uniform(*DETAILED), jitter=0.01)
 
 
 def sign(rng):
@@ -157,7 +162,7 @@ def ringed(rng):
                     (0.5 + 0.5 * np.cos(a), 0.5 + 0.5 * np.sin(a))]
                    for a in np.linspace(0, 2 * np.pi, rng.integers(4, 9), endpoint=False)
                    + rng.uniform(0, np.pi)]
-    return place([ring] + strokes, rng)
+    return place([ring] + strokes, rng, size=rng.uniform(*DETAILED))
 
 
 def crossed_out(rng):
@@ -174,11 +179,15 @@ def crossed_out(rng):
                             0.5 - 0.2 * np.cos(2 * np.pi * f * t)))]
         strokes += [[(0, 0.5 + d), (1, 0.45 + d)] for d in (0, 0.12)[:rng.integers(1, 3)]]
     else:                                            # a letter, crossed out
-        strokes = random_letter(rng)[0]
-        ink = np.concatenate(strokes)
-        (x0, y0), (x1, y1) = ink.min(axis=0) - 10, ink.max(axis=0) + 10
-        return strokes + [[(x0, y0), (x1, y1)], [(x1, y0), (x0, y1)]][:rng.integers(1, 3)]
+        return strike_out(random_letter(rng)[0], rng)
     return place(strokes, rng)
+
+
+def strike_out(strokes, rng):
+    """Canvas strokes with one or two diagonals across their bounding box (a slash or an X)."""
+    ink = np.concatenate([np.asarray(stroke, float) for stroke in strokes])
+    (x0, y0), (x1, y1) = ink.min(axis=0) - 10, ink.max(axis=0) + 10
+    return strokes + [[(x0, y0), (x1, y1)], [(x1, y0), (x0, y1)]][:rng.integers(1, 3)]
 
 
 def face(rng):
@@ -212,9 +221,14 @@ def zigzag(rng):
     return place(rotate([points], rng.uniform(0, 2 * np.pi)), rng)
 
 
+def pick_kind(rng):
+    """A kind of outlier, each as likely as its weight in WEIGHTS."""
+    return KINDS[rng.choice(len(KINDS), p=list(WEIGHTS.values()))]
+
+
 def random_outlier(rng, kind=None):
     """One non-digit drawing. Returns (CANVAS x CANVAS PIL image, the kind drawn)."""
-    kind = kind or KINDS[rng.choice(len(KINDS), p=list(WEIGHTS.values()))]
+    kind = kind or pick_kind(rng)
     strokes = globals()[kind](rng)
     return draw_strokes(strokes, width=rng.uniform(6, 32)), kind
 
