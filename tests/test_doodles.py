@@ -49,4 +49,5 @@ def test_fruit_has_a_body_a_stem_and_a_leaf():
         body, stem, leaf = np.asarray(body), np.asarray(stem), np.asarray(leaf)
         assert np.allclose(body[0], body[-1]), "a closed body"
         assert stem[:, 1].min() < body[:, 1].min(), "the stem rises above the body"
-        assert np.allclose(leaf[0], leaf[-1]) and np.ptp(leaf[:, 0]) > 0.2, "a closed leaf"
+        assert np.allclose(leaf[0], leaf[4]) and np.ptp(leaf[:, 0]) > 0.3, "a closed, large leaf"
+        assert stem[0, 1] - stem[1, 1] >= 0.25, "a long stem"
