@@ -5,7 +5,8 @@ y down, 0..1) in the order a hand draws them, as numpy_cnn.drawn_digits writes d
 and rounder forms (a C open wide or a little less, a U and a u with or without its stem, an e
 with a straight bar or a loop, a y with a straight or a curled tail, ...). random_letter draws
 one in a hand of its own with drawn_digits.in_a_hand: a wobble, a slant either way, a box of
-random aspect and, as often as for digits, one coarse tablet path with the pen-up moves inked.
+random aspect and, as often as for digits, one coarse tablet path with the pen-up moves inked
+(never for the round letters, ROUND: coarse, they are 0s).
 
 Left out, because they are digits in many hands (the letters Chars74K's benchmark leaves out,
 benchmarks/handwriting.py): O o D Q (a 0), I l i j J T (a 1), Z z (a 2), S s (a 5), b G (a 6),
@@ -109,6 +110,10 @@ TEMPLATES = {
 WIDTHS = {"M": 1.1, "W": 1.25, "m": 1.3, "w": 1.3, "E": 0.7, "F": 0.7, "L": 0.7, "f": 0.6,
           "r": 0.7, "t": 0.65}
 NARROWEST = 0.45
+# Round letters, never drawn as one coarse path: cut into 7 to 12 corners, a c, a u or an e is
+# the polygon a coarse tablet makes of a 0 (a first fine-tune with them turned away a third of
+# pendigits' 0s).
+ROUND = frozenset("CcUuendp")
 
 
 def random_letter(rng):
@@ -118,7 +123,7 @@ def random_letter(rng):
     """
     name = str(rng.choice(sorted(TEMPLATES)))
     strokes = in_a_hand(TEMPLATES[name][rng.integers(len(TEMPLATES[name]))], rng,
-                        shear=(-0.35, 0.45))
+                        coarse=0.0 if name in ROUND else 0.4, shear=(-0.35, 0.45))
     width = max(NARROWEST, WIDTHS.get(name, 0.85) * np.exp(rng.uniform(-0.3, 0.3)))
     return place(strokes, rng, width=width, jitter=0.0), name
 

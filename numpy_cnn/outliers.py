@@ -14,9 +14,9 @@ is one random composition of a kind below, picked with the kind's weight (WEIGHT
     doodle       0.24  fruit, a heart, a cloud, a sun, a flower, a tree, a house, a fish, an eye,
                        a car, a cup, a ball, a stick figure, an arrow, lightning, a moon, a star,
                        a bicycle, an envelope (numpy_cnn.doodles)
-    sign         0.08  a checkmark, a caret, < or >, a pair of brackets [ ], a ruler's ticks, a
+    sign         0.10  a checkmark, a caret, < or >, a pair of brackets [ ], a ruler's ticks, a
                        tally of five, a double or a wavy underline
-    ringed       0.04  a circle with something inside (+, x, dots, a triangle) or short rays
+    ringed       0.02  a circle with something inside (+, x, dots, a triangle) or short rays
                        (doodles and ringed circles are drawn large, DETAILED)
     crossed_out  0.04  a scribbled-out patch, a row of loops struck through, a letter crossed out
     scribble, segments, polygon, cross, marks, face, hatching, zigzag
@@ -25,7 +25,8 @@ is one random composition of a kind below, picked with the kind's weight (WEIGHT
                        strokes or a grid; a zigzag, a wave or a spiral
 
 Letters weigh most: they are what people most often draw that is not a digit, and the shapes
-nearest to digits, so the network needs many of them to learn where digits end.
+nearest to digits, so the network needs many of them to learn where digits end. A ringed circle
+weighs little: whatever is in it, its ring is a 0's, and many of them turn real 0s away.
 
 Left out, because they are digits in many hands (training on them would teach the network to
 turn real digits away): a circle or an ellipse alone (a 0), a circle with a single line through
@@ -45,7 +46,7 @@ from .letters import random_letter
 from .pen import arc, draw_strokes, place, rotate
 from .preprocess import EmptyImageError, to_mnist
 
-WEIGHTS = {"letter": 0.40, "doodle": 0.24, "sign": 0.08, "ringed": 0.04, "crossed_out": 0.04,
+WEIGHTS = {"letter": 0.40, "doodle": 0.24, "sign": 0.10, "ringed": 0.02, "crossed_out": 0.04,
            "scribble": 0.025, "segments": 0.025, "polygon": 0.025, "cross": 0.025, "marks": 0.025,
            "face": 0.025, "hatching": 0.025, "zigzag": 0.025}
 KINDS = tuple(WEIGHTS)

@@ -68,3 +68,18 @@ def test_no_letter_is_drawn_as_narrow_as_a_1():
         points = np.concatenate([np.asarray(s) for s in strokes])
         width, height = np.ptp(points, axis=0)
         assert width > 0.7 * NARROWEST * height, name
+
+
+def test_round_letters_are_never_one_coarse_path():
+    """Cut into 7 to 12 corners, a c, a u or an e is a coarse tablet's 0; other letters are."""
+    from numpy_cnn.letters import ROUND
+
+    rng = np.random.default_rng(6)
+    few_points = {True: 0, False: 0}         # one path of at most 12 points, by roundness
+    for _ in range(600):
+        strokes, name = random_letter(rng)
+        one_coarse_path = len(strokes) == 1 and len(strokes[0]) <= 12
+        if one_coarse_path:
+            few_points[name in ROUND] += 1
+    assert few_points[True] == 0 and few_points[False] > 50
+    assert ROUND <= set(TEMPLATES)
