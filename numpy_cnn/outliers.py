@@ -31,7 +31,7 @@ weighs little: whatever is in it, its ring is a 0's, and many of them turn real 
 Left out, because they are digits in many hands (training on them would teach the network to
 turn real digits away): a circle or an ellipse alone (a 0), a circle with a single line through
 or inside it (a slashed 0, a theta) or with one tail (a 6, a 9, a balloon), two rings one inside
-the other (a thick 0), a pentagon or hexagon (a 0 drawn in few points), a single bar or an arrow
+the other (a thick 0), a pentagon or hexagon (a 0 drawn in few points), an upright bar or an arrow
 pointing up or down (a 1), a caret with one long arm (a flagged 1), round and curly brackets
 (a 1, a 3), a lone square bracket (a 7 or a 3 in three strokes), and the letters that look like
 digits (numpy_cnn.letters: O D Q I J T Z S b G Y B g q a P and their kin). A C is drawn open by
