@@ -129,7 +129,8 @@ def house(rng):
 def fish(rng):
     """A lens-shaped body, a tail, an eye, perhaps a fin."""
     h = rng.uniform(0.2, 0.32)
-    body = arc(0.4, 0.5 + h * 1.2, 0.42, h * 2.2, -150, -30) + arc(0.4, 0.5 - h * 1.2, 0.42, h * 2.2, 30, 150)
+    body = (arc(0.4, 0.5 + h * 1.2, 0.42, h * 2.2, -150, -30)
+            + arc(0.4, 0.5 - h * 1.2, 0.42, h * 2.2, 30, 150))
     tail = [(0.72, 0.5), (1.0, 0.5 - h * 0.9), (1.0, 0.5 + h * 0.9), (0.72, 0.5)]
     strokes = [body, tail, _dot(0.2, 0.5 - h * 0.25)]
     if rng.random() < 0.5:
@@ -189,7 +190,8 @@ def stick_figure(rng):
     """A head, a body, two arms and two legs."""
     arms = rng.uniform(0.3, 0.55)
     return [_ring(0.5, 0.13, 0.12, 0.12), [(0.5, 0.25), (0.5, 0.65)],
-            [(0.15, arms - rng.uniform(-0.1, 0.15)), (0.5, 0.38), (0.85, arms - rng.uniform(-0.1, 0.15))],
+            [(0.15, arms - rng.uniform(-0.1, 0.15)), (0.5, 0.38),
+             (0.85, arms - rng.uniform(-0.1, 0.15))],
             [(0.22, 1), (0.5, 0.65), (0.78, 1)]]
 
 
@@ -222,8 +224,8 @@ def moon(rng):
 def star(rng):
     """A five-pointed star drawn in one stroke, corner to every second corner."""
     start = rng.uniform(-0.15, 0.15) - np.pi / 2
-    corners = [(0.5 + 0.5 * np.cos(start + 4 * np.pi * k / 5), 0.5 + 0.5 * np.sin(start + 4 * np.pi * k / 5))
-               for k in range(6)]
+    angles = start + 4 * np.pi * np.arange(6) / 5
+    corners = [(0.5 + 0.5 * np.cos(a), 0.5 + 0.5 * np.sin(a)) for a in angles]
     return [corners]
 
 
@@ -235,7 +237,8 @@ def bicycle(rng):
     seat, bar = (0.4, 0.35), (0.7, 0.33)
     return [_ring(back[0], y, r, r), _ring(front[0], y, r, r),
             [back, pedal, seat, back], [seat, bar, pedal], [bar, front],
-            [(0.32, seat[1] - 0.05), (0.47, seat[1] - 0.05)], [(bar[0] - 0.05, 0.25), bar, (bar[0] + 0.1, 0.28)]]
+            [(0.32, seat[1] - 0.05), (0.47, seat[1] - 0.05)],
+            [(bar[0] - 0.05, 0.25), bar, (bar[0] + 0.1, 0.28)]]
 
 
 def envelope(rng):
