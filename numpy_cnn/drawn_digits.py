@@ -174,6 +174,20 @@ def fit(strokes, pen, margin=4):
             for stroke in strokes]
 
 
+def in_a_hand(strokes, rng, coarse=COARSE, joined=0.5, shear=(-0.35, 0.5), points=(6, 13)):
+    """Unit-box strokes as one hand draws them: with probability `coarse` one coarse path (6 to
+    12 points, from `points`, at equal distances along all the strokes, the moves between them
+    inked), else, if there are several strokes, with probability `joined` the pen never lifts;
+    then a wobble and a slant drawn from `shear` (the module docstring). numpy_cnn.letters and
+    numpy_cnn.outliers draw letters and doodles with it.
+    """
+    if rng.random() < coarse:                                          # coarse: one path
+        strokes = [resample([p for stroke in strokes for p in stroke], rng.integers(*points))]
+    elif len(strokes) > 1 and rng.random() < joined:
+        strokes = [[p for stroke in strokes for p in stroke]]          # the pen never lifts
+    return slant(wobble(strokes, rng), rng.uniform(*shear))
+
+
 def random_drawn_digit(digit, rng, style=None):
     """Strokes (canvas coordinates) and a pen width for one drawing of digit (module docstring).
 
@@ -181,11 +195,7 @@ def random_drawn_digit(digit, rng, style=None):
     """
     names = style_names(digit)
     strokes = TEMPLATES[digit][style if style is not None else names[rng.integers(len(names))]]
-    if rng.random() < COARSE:                                          # coarse: one path
-        strokes = [resample([p for stroke in strokes for p in stroke], rng.integers(6, 13))]
-    elif len(strokes) > 1 and rng.random() < 0.5:
-        strokes = [[p for stroke in strokes for p in stroke]]          # the pen never lifts
-    strokes = slant(wobble(strokes, rng), rng.uniform(-0.35, 0.5))
+    strokes = in_a_hand(strokes, rng)
     width = rng.uniform(*WIDTHS.get(digit, (0.45, 1.0)))
     manner = rng.random()
     if manner < 0.1:                                                   # small, in a corner

@@ -143,3 +143,16 @@ def test_the_drawings_are_digits_a_network_can_read():
     images, labels = drawn_digit_bank(200, np.random.default_rng(2))
     read = numpy_cnn.load(SHIPPED_WEIGHTS).predict(images)
     assert np.mean(read == labels) > 0.9
+
+
+def test_in_a_hand_draws_one_coarse_path_or_lifts_the_pen_as_asked():
+    from numpy_cnn.drawn_digits import in_a_hand
+
+    strokes = [[(0, 0), (1, 0)], [(0, 1), (1, 1)]]
+    rng = np.random.default_rng(0)
+    coarse = in_a_hand(strokes, rng, coarse=1.0)
+    assert len(coarse) == 1 and 7 <= len(coarse[0]) <= 12
+    assert len(in_a_hand(strokes, rng, coarse=0.0, joined=1.0)) == 1
+    kept = in_a_hand(strokes, rng, coarse=0.0, joined=0.0, shear=(0.0, 0.0))
+    assert [len(s) for s in kept] == [2, 2]
+    assert np.allclose(np.asarray(kept), np.asarray(strokes), atol=0.05), "only a small wobble"
