@@ -148,11 +148,12 @@ def ink_from_background(grey):
     Paper is light when that median is above 0.5, or when the lighter quarter of the border is
     (its 75th percentile: a shadow may darken half of a photo's border) and the median is no
     black ground (above BLACK_GROUND: white ink on the app's black canvas may cover a quarter
-    of its border). Light paper means dark ink, and the other way round. Paper in a photo is seldom lit evenly: where it is, one level is the paper
-    everywhere (and the app's black canvas always is); where it is not (see paper_background),
-    each pixel is compared with the paper around it instead, so a shadow is not ink and a digit
-    in the shadow still is. A photo of paper is then cleaned (ink_on_photo); a drawing on flat
-    paper passes through that unchanged.
+    of its border). Light paper means dark ink, and the other way round. Paper in a photo is
+    seldom lit evenly: where it is, one level is the paper everywhere (and the app's black
+    canvas always is); where it is not (see paper_background), each pixel is compared with the
+    paper around it instead, so a shadow is not ink and a digit in the shadow still is. What
+    light paper leaves of printed lines, noise and dust is then taken away (clean_photo); a
+    drawing on flat paper passes through that unchanged.
     """
     edge = border(grey)
     paper = float(np.median(edge))
@@ -184,8 +185,8 @@ def paper_background(grey, paper):
     digit's strokes, not its whole box), so that a sharp shadow's edge stays sharp; beyond the
     page's edges that copy goes on as its edge pixels (a point reflection there would mirror a
     digit touching the edge into paper lighter than the page, and the page beside it into
-    ink). Then it is brought back to full size. Blobs of ink wider than the window on an unevenly lit page count as
-    paper.
+    ink). Then it is brought back to full size. Blobs of ink wider than the window on an
+    unevenly lit page count as paper.
     """
     h, w = grey.shape
     closed = closing(grey, BACKGROUND_SIDE, BACKGROUND_SIDE // 4)
@@ -229,7 +230,7 @@ def rank_filter(pixels, size, pick):
     Why: the max of a square is the max over its rows of the max over each row, and the max of
     a run of `size` values is the max of two overlapping runs of a power of two, built by
     doubling: about 2 log2(size) whole-array comparisons instead of size * size per pixel
-    (Pillow's rank filter takes 30 ms for a 33 px window on the background's 64 px copy).
+    (Pillow's rank filter took tens of milliseconds for the 33 px window on the 64 px copy).
     """
     r = size // 2
     out = np.pad(pixels, r, mode="edge")
@@ -249,10 +250,11 @@ def clean_photo(ink):
     """What is left of a photo's paper once its light is divided out, taken away from the ink.
 
     Inputs:  ink -- (H, W) float32 in [0, 1] read off light paper (ink_from_background).
-    Returns: (H, W) float32 in [0, 1]: printed lines divided out (divide_out_lines); on a
-             noisy picture, the noise smoothed away (median_3x3) and the specks far from the
-             digit dropped (drop_specks). A drawing on flat paper comes back unchanged: it has
-             no lines and no noise.
+    Returns: (H, W) float32 in [0, 1]: on a noisy picture (noise_level over NOISE_GATE) the
+             noise smoothed away (median_3x3); printed lines divided out (divide_out_lines);
+             on a noisy picture, the pieces of ink that are not the digit's dropped
+             (drop_specks). A drawing on flat paper comes back unchanged: it has no noise and
+             no printed lines.
     """
     noisy = noise_level(ink) > NOISE_GATE
     if noisy:
@@ -311,8 +313,8 @@ def median_3x3(ink):
 
     How: the nine neighbours of every pixel as nine whole arrays, sorted just enough by 19
     compare-and-swaps (min and max of two arrays) that the fifth is their median (Paeth's
-    network, as in Devillard's "Fast median search", 1998): no sort per pixel (Pillow's takes
-    40 ms on a 400x400 page).
+    network, as in Devillard's "Fast median search", 1998): no sort per pixel (Pillow's
+    MedianFilter, which sorts, takes tens of milliseconds on a 400x400 page).
     """
     h, w = ink.shape
     padded = np.pad(ink, 1, mode="edge")
