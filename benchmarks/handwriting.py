@@ -63,7 +63,7 @@ import numpy_cnn  # noqa: E402
 from numpy_cnn import notdigit  # noqa: E402
 from numpy_cnn.data import load_mnist  # noqa: E402
 from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402
-from numpy_cnn import preprocess  # noqa: E402
+from numpy_cnn import paper, preprocess  # noqa: E402
 from numpy_cnn.storage import WeightsError, atomic_savez  # noqa: E402
 
 from benchmarks import handwriting_sets as sets  # noqa: E402
@@ -186,7 +186,7 @@ def cache_key(key, quick, folder=None):
     """A name for the cached inputs that changes whenever what they are made from changes: the
     code that draws and preprocesses them, the seed, the subset, and the data files read."""
     digest = hashlib.sha256(f"{key} {quick} {SEED} {QUICK_SIZES} {SEEDED}".encode())
-    for module in (sets, sets.drawing, preprocess, photo_sets):
+    for module in (sets, sets.drawing, preprocess, paper, photo_sets):
         digest.update(Path(module.__file__).read_bytes())
     folder = folder_of(key, folder)
     if folder is not None:

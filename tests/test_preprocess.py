@@ -276,33 +276,15 @@ def test_digits_on_a_page_half_in_shadow_are_read(model, mnist):
     assert read.mean() >= 0.95, f"{read.mean():.0%} read right"
 
 
-def test_an_evenly_lit_page_keeps_one_paper_level(vertical_bar):
-    from numpy_cnn.preprocess import paper_background
-    page = (1 - vertical_bar / np.float32(255)) * np.float32(0.9)    # grey paper, black bar
-    assert paper_background(page, 0.9) == 0.9
-
-
-def test_canvas_drawings_keep_one_paper_level_in_either_polarity(mnist):
-    """Drawings on an evenly lit canvas, even thick and touching the edges, are read exactly as
-    before the paper's local level existed: it is found flat, and the one level is used."""
-    from numpy_cnn.preprocess import border, paper_background, to_grey
-    rng = np.random.default_rng(11)
-    for digit in mnist[2][:400]:
-        grey = to_grey(draw_like_a_person(digit, rng))
-        if np.median(border(grey)) < 0.5:
-            grey = 1 - grey                                      # dark ink on white paper
-        paper = float(np.median(border(grey)))
-        assert paper_background(grey, paper) == paper
-
-
 # ------------------------------------------------------------------ drawings as they always were
 
 def old_ink_from_background(grey):
     """ink_from_background as it was before the photo steps (issue 22), a plain copy: the
     border's median is the paper; light paper gets the closing's level if it is uneven. Pillow's
-    MaxFilter and MinFilter are rank_filter here (test_rank_filter_is_pillows checks they are
-    the same), else each light drawing would take 60 ms."""
-    from numpy_cnn.preprocess import INK_THRESHOLD, border, rank_filter
+    MaxFilter and MinFilter are rank_filter here (tests/test_paper.py checks they are the
+    same), else each light drawing would take 60 ms."""
+    from numpy_cnn.paper import rank_filter
+    from numpy_cnn.preprocess import INK_THRESHOLD, border
     paper = float(np.median(border(grey)))
     if paper <= 0.5:
         return np.clip((grey - paper) / (1.0 - paper), 0.0, 1.0)
@@ -353,75 +335,7 @@ def test_canvas_drawings_come_out_bit_identical_to_before_the_photo_steps(mnist)
     assert light > 100                      # both polarities were tried
 
 
-def test_rank_filter_is_pillows():
-    from PIL import ImageFilter
-
-    from numpy_cnn.preprocess import rank_filter
-    rng = np.random.default_rng(0)
-    for shape in [(96, 160), (10, 7), (1, 1), (3, 50)]:
-        pixels = rng.random(shape).astype(np.float32)
-        for size in (1, 3, 5, 9, 33, 49):
-            for pick, pillow in ((np.maximum, ImageFilter.MaxFilter),
-                                 (np.minimum, ImageFilter.MinFilter)):
-                expected = np.asarray(Image.fromarray(pixels).filter(pillow(size)))
-                np.testing.assert_array_equal(rank_filter(pixels, size, pick), expected)
-    row = rng.random(40).astype(np.float32)                       # 1-D: a window of 5 values
-    padded = np.pad(row, 2, mode="edge")
-    expected = np.array([padded[i:i + 5].max() for i in range(40)])
-    np.testing.assert_array_equal(rank_filter(row, 5, np.maximum), expected)
-
-
 # ------------------------------------------------------------------ photos of paper (issue 22)
-
-def test_median_3x3_is_the_median_of_each_3x3():
-    from numpy_cnn.preprocess import median_3x3
-    rng = np.random.default_rng(1)
-    for shape in [(30, 40), (3, 3), (1, 6)]:
-        for pixels in (rng.random(shape).astype(np.float32),
-                       (rng.integers(0, 3, shape) / 2).astype(np.float32)):      # with ties
-            padded = np.pad(pixels, 1, mode="edge")
-            expected = np.array([[np.median(padded[r:r + 3, c:c + 3]) for c in range(shape[1])]
-                                 for r in range(shape[0])], np.float32)
-            np.testing.assert_array_equal(median_3x3(pixels), expected)
-
-
-def flood_fill_labels(mask):
-    """The plain reference for label_components: a flood fill from each unlabelled pixel, row
-    by row, over the 8 neighbours."""
-    h, w = mask.shape
-    labels = np.zeros((h, w), np.int64)
-    count = 0
-    for y in range(h):
-        for x in range(w):
-            if mask[y, x] and not labels[y, x]:
-                count += 1
-                labels[y, x] = count
-                todo = [(y, x)]
-                while todo:
-                    cy, cx = todo.pop()
-                    for ny in range(max(cy - 1, 0), min(cy + 2, h)):
-                        for nx in range(max(cx - 1, 0), min(cx + 2, w)):
-                            if mask[ny, nx] and not labels[ny, nx]:
-                                labels[ny, nx] = count
-                                todo.append((ny, nx))
-    return labels, count
-
-
-def test_label_components_is_a_flood_fill():
-    from numpy_cnn.preprocess import label_components
-    rng = np.random.default_rng(2)
-    masks = [rng.random((40, 50)) < p for p in (0.1, 0.3, 0.5, 0.7)]
-    masks += [np.eye(8, dtype=bool), np.eye(8, dtype=bool)[::-1], np.zeros((5, 5), bool),
-              np.ones((1, 9), bool), np.ones((9, 1), bool)]
-    u = np.zeros((10, 10), bool)                      # a U: joined only at its bottom row
-    u[:, 0] = u[:, 9] = u[9] = True
-    masks.append(u)
-    for mask in masks:
-        labels, count = label_components(mask)
-        expected, expected_count = flood_fill_labels(mask)
-        assert count == expected_count
-        np.testing.assert_array_equal(labels, expected)
-
 
 def written(digit, shape=(300, 300), top=60, left=80, height=160, paper=0.85, ink=0.1):
     """An MNIST digit written on a page: (H, W) float32 grey, dark ink on light paper."""
@@ -488,16 +402,6 @@ def test_ruled_lines_are_divided_out(model, mnist):
     assert read_right(model, pages, labels) >= 0.95
 
 
-def test_a_drawn_bar_across_the_page_is_not_a_printed_line():
-    """Three thin dark bars across a white page (a "three" drawn with rulers): dark, so ink."""
-    from numpy_cnn.preprocess import divide_out_lines
-    ink = np.zeros((200, 200), np.float32)
-    ink[[40, 100, 160], 5:195] = 1.0
-    np.testing.assert_array_equal(divide_out_lines(ink), ink)
-    faint = ink * np.float32(0.2)
-    assert divide_out_lines(faint).max() < 0.01        # as faint as printed lines: divided out
-
-
 def specked(page, rng, specks=30):
     """A page with sensor noise (sigma 0.04) and dark specks of dust 2-4 px across."""
     page = page + rng.normal(0, 0.04, page.shape).astype(np.float32)
@@ -530,30 +434,3 @@ def test_a_grainy_pencil_digit_under_noise_keeps_its_strokes(mnist):
         noisy = page + rng.normal(0, 0.04, page.shape).astype(np.float32)
         differences.append(np.abs(to_mnist(to_pixels(noisy)) - to_mnist(to_pixels(page))).mean())
     assert np.mean(differences) < 0.03
-
-
-def test_drop_specks_keeps_a_digits_pieces_and_drops_dust():
-    from numpy_cnn.preprocess import drop_specks
-    ink = np.zeros((200, 200), np.float32)
-    ink[50:150, 90:100] = 1.0                         # the digit's stem, 1,000 px of ink
-    ink[40:45, 105:130] = 1.0                         # its flag, apart from it but near: kept
-    ink[100:102, 95:97] = 0.0                         # (a hole changes nothing)
-    ink[190:193, 5:8] = 1.0                           # a speck of dust far away
-    ink[120:122, 102:104] = 0.8                       # a speck on the digit: dust all the same
-    ink[5:25, 170:190] = 0.5                          # a heavy blot, far away
-    expected = np.zeros_like(ink)
-    expected[50:150, 90:100] = ink[50:150, 90:100]
-    expected[40:45, 105:130] = 1.0
-    np.testing.assert_array_equal(drop_specks(ink), expected)
-    one_piece = expected.copy()
-    assert drop_specks(one_piece) is one_piece       # nothing to drop: the same array back
-
-
-def test_flat_paper_has_no_noise():
-    from numpy_cnn.preprocess import NOISE_GATE, noise_level
-    rng = np.random.default_rng(4)
-    drawing = np.zeros((280, 280), np.float32)
-    drawing[50:200, 100:130] = 1.0
-    assert noise_level(drawing) == 0.0
-    noisy = drawing + rng.normal(0, 0.02, drawing.shape).astype(np.float32)
-    assert noise_level(noisy) > NOISE_GATE
