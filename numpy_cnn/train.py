@@ -101,7 +101,7 @@ DEPENDS_ON_INIT = ("lr", "epochs", "augment", "outliers")
 FINE_TUNING_DEFAULTS = {"lr": 1e-4, "epochs": 1, "augment": True}
 FINE_TUNING_OUTLIERS = 0.1 # --outliers with --init, if the network says "not a digit" already
 EXTRA_FRACTION = 0.0625    # --extra images per MNIST digit in every batch: 4 per batch of 64
-EXTRA_BANK_MAX = 10000     # drawings made once per run (2-5 ms each), then reused
+EXTRA_BANK_MAX = 30000     # drawings made once per run (2-5 ms each), then reused: many kinds, so many
 REPORT_FIGURES = ("curves", "confusion", "mistakes", "filters", "features")  # numpy_cnn.report's
 KNOWS_SAMPLE = 100         # non-digits shown to a network to see whether it says "not a digit"
 
