@@ -10,7 +10,6 @@ and of docs/derivations.md:
 
 tests/test_chapter_figures.py draws them into a temporary folder, so this script cannot rot.
 """
-import argparse
 import sys
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from numpy_cnn.insight import contributions, receptive_field_centres  # noqa: E4
 from numpy_cnn.layers import Conv2D, MaxPool2D  # noqa: E402
 from numpy_cnn.model import from_architecture  # noqa: E402
 from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402
-from scripts.tour_figures import save  # noqa: E402
+from scripts import sheets  # noqa: E402
 
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
 PADDING_GREY = "#d9d9d9"
@@ -281,19 +280,12 @@ def receptive_field_figure(model, x):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs", help="folder (default docs/)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+    args = sheets.parser(__doc__, weights=False).parse_args(argv)
     model, x = digit_network()
-    figures = {"stride_padding.png": stride_padding_figure(),
-               "channels.png": channels_figure(model, x),
-               "receptive_field.png": receptive_field_figure(model, x),
-               "full_correlation.png": full_correlation_figure()}
-    for name, figure in figures.items():
-        save(figure, args.out / name)
-        print(args.out / name)
-    return 0
+    return sheets.write({"stride_padding.png": stride_padding_figure(),
+                         "channels.png": channels_figure(model, x),
+                         "receptive_field.png": receptive_field_figure(model, x),
+                         "full_correlation.png": full_correlation_figure()}, args.out)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ makes of the canvas, as `numpy-cnn train --outliers` mixes it into the batches.
 
 tests/test_outlier_sheet.py draws it into a temporary folder, so this script cannot rot.
 """
-import argparse
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ sys.path.insert(0, str(REPO))
 from numpy_cnn import outliers  # noqa: E402
 from numpy_cnn.preprocess import EmptyImageError, to_mnist  # noqa: E402
 
-from scripts.tour_figures import save  # noqa: E402
+from scripts import sheets  # noqa: E402
 
 EXAMPLES = 12                   # drawings per kind
 SEED = 22
@@ -64,14 +63,8 @@ def sheet(rng, count=EXAMPLES):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs", help="folder (default docs/)")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "outliers.png"
-    save(sheet(np.random.default_rng(SEED)), path)
-    print(path)
-    return 0
+    args = sheets.parser(__doc__, weights=False).parse_args(argv)
+    return sheets.write({"outliers.png": sheet(np.random.default_rng(SEED))}, args.out)
 
 
 if __name__ == "__main__":

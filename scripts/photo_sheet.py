@@ -10,7 +10,6 @@ as `numpy-cnn predict` would. The pages are the first ones of the benchmark's ph
 
 tests/test_photo_sheet.py draws it into a temporary folder, so this script cannot rot.
 """
-import argparse
 import sys
 from pathlib import Path
 
@@ -23,27 +22,13 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import numpy_cnn  # noqa: E402
-from numpy_cnn import preprocess  # noqa: E402
-from numpy_cnn.notdigit import is_not_a_digit  # noqa: E402
-from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402
-from numpy_cnn.storage import WeightsError  # noqa: E402
 
 from benchmarks import handwriting as bench  # noqa: E402
 from benchmarks import photo_sets  # noqa: E402
-from scripts.tour_figures import save  # noqa: E402
+from scripts import sheets  # noqa: E402
+from scripts.sheets import answer  # noqa: E402
 
 EXAMPLES = 3                    # pages per kind of damage
-
-
-def answer(model, pixels):
-    """(network input (28, 28) or None, what the app would say: "7", "not a digit", "blank")."""
-    try:
-        x = preprocess.to_mnist(pixels)
-    except preprocess.EmptyImageError:
-        return None, "blank"
-    p = model.predict_proba(x[None])[0]
-    return x, "not a digit" if is_not_a_digit(p) else str(int(p.argmax()))
 
 
 def sheet(model, photos, blanks, examples=EXAMPLES):
@@ -81,21 +66,12 @@ def sheet(model, photos, blanks, examples=EXAMPLES):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs", help="folder (default docs/)")
-    parser.add_argument("--weights", default=SHIPPED_WEIGHTS, metavar="PATH",
-                        help=f"weights file (default: {SHIPPED_WEIGHTS})")
-    args = parser.parse_args(argv)
-    try:
-        model = numpy_cnn.load(args.weights)
-    except (WeightsError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    args = sheets.parser(__doc__).parse_args(argv)
+    model = sheets.load_weights(args.weights)
+    if model is None:
         return 1
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "photos.png"
-    save(sheet(model, bench.make_set("photos"), bench.make_set("blank_pages")), path)
-    print(path)
-    return 0
+    return sheets.write({"photos.png": sheet(model, bench.make_set("photos"),
+                                              bench.make_set("blank_pages"))}, args.out)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ default_rng(0)), each beside its 28x28 input and the answer.
 
 tests/test_style_sheet.py draws both into a temporary folder, so this script cannot rot.
 """
-import argparse
 import sys
 from pathlib import Path
 
@@ -28,28 +27,15 @@ import numpy as np  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-import numpy_cnn  # noqa: E402
-from numpy_cnn import drawn_digits, preprocess  # noqa: E402
-from numpy_cnn.notdigit import is_not_a_digit  # noqa: E402
-from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402
+from numpy_cnn import drawn_digits  # noqa: E402
 from numpy_cnn.pen import draw_strokes  # noqa: E402
-from numpy_cnn.storage import WeightsError  # noqa: E402
 
 from benchmarks import handwriting as bench  # noqa: E402
-from scripts.tour_figures import save  # noqa: E402
+from scripts import sheets  # noqa: E402
+from scripts.sheets import answer  # noqa: E402
 
 MANNERS = ("plain", "slanted", "in a corner", "very thick")   # the benchmark drawings shown
 DRAWN_EXAMPLES = 3                                            # drawings per training template
-
-
-def answer(model, pixels):
-    """(network input (28, 28) or None, what the app would say: "7", "not a digit", "blank")."""
-    try:
-        x = preprocess.to_mnist(pixels)
-    except preprocess.EmptyImageError:
-        return None, "blank"
-    p = model.predict_proba(x[None])[0]
-    return x, "not a digit" if is_not_a_digit(p) else str(int(p.argmax()))
 
 
 def benchmark_panels(styles, manners=MANNERS):
@@ -108,17 +94,10 @@ def sheet(model, panels, across, title):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs", help="folder (default docs/)")
-    parser.add_argument("--weights", default=SHIPPED_WEIGHTS, metavar="PATH",
-                        help=f"weights file (default: {SHIPPED_WEIGHTS})")
-    args = parser.parse_args(argv)
-    try:
-        model = numpy_cnn.load(args.weights)
-    except (WeightsError, OSError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    args = sheets.parser(__doc__).parse_args(argv)
+    model = sheets.load_weights(args.weights)
+    if model is None:
         return 1
-    args.out.mkdir(parents=True, exist_ok=True)
     figures = {
         "styles.png": sheet(model, benchmark_panels(bench.make_set("styles")), 2,
                             "The styles benchmark (benchmarks/handwriting_sets.py): each style "
@@ -130,10 +109,7 @@ def main(argv=None):
                                   "beside each canvas, what to_mnist makes of it, and the answer "
                                   "under it (red: wrong)"),
     }
-    for name, figure in figures.items():
-        save(figure, args.out / name)
-        print(args.out / name)
-    return 0
+    return sheets.write(figures, args.out)
 
 
 if __name__ == "__main__":
