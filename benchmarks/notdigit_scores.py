@@ -1,6 +1,6 @@
 """Which score should say "not a digit"? Four candidates, compared on training data only.
 
-    python benchmarks/notdigit_scores.py [--weights PATH] [--share 0.005] [--held-out]
+    python benchmarks/notdigit_scores.py [--weights PATH] [--share F] [--held-out]
 
 A score is a number per image, high for "this is a digit". Each is computed from the network's
 ten logits z (its last layer, before the softmax):
@@ -11,12 +11,14 @@ ten logits z (its last layer, before the softmax):
     top two           the two largest softmax(z)_k added: a digit torn between two readings
                       (a 4 or a 9?) is not turned away, only a drawing that is neither
 
-For each, the threshold is the one that flags --share of the training digits (MNIST's
-training images, and digits drawn by numpy_cnn.drawn_digits as `train --drawn` draws them);
+For each, the threshold is the one that flags --share of the training digits (default
+numpy_cnn.notdigit.TRAINING_DIGITS_FLAGGED; MNIST's 60,000 training images, and digits drawn
+by numpy_cnn.drawn_digits as `train --drawn` draws them);
 then the share of generated non-digits (numpy_cnn.outliers, as `train --outliers` draws them,
 from a seed training does not use) that it flags says how well it separates. AUROC, the chance
 that a random digit scores above a random non-digit, says it without a threshold. This is
-the only comparison numpy_cnn.notdigit's choice rests on; --held-out adds, as a measurement
+the only comparison numpy_cnn.notdigit's choice rests on, and the top probability's threshold,
+rounded down to a multiple of 0.05, is its NOT_A_DIGIT_BELOW; --held-out adds, as a measurement
 only, the share each would flag of the benchmark's sets (benchmarks/handwriting.py), which
 choose nothing.
 """
@@ -30,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 import numpy_cnn  # noqa: E402
+from numpy_cnn import notdigit  # noqa: E402
 from numpy_cnn.data import load_mnist  # noqa: E402
 from numpy_cnn.drawn_digits import drawn_digit_bank  # noqa: E402
 from numpy_cnn.outliers import outlier_bank  # noqa: E402
@@ -37,8 +40,7 @@ from numpy_cnn.paths import SHIPPED_WEIGHTS  # noqa: E402
 from numpy_cnn.storage import WeightsError  # noqa: E402
 
 SEED = 23                  # the generated digits and non-digits: a stream training never uses
-MNIST_TRAINING = 20_000    # evenly spaced training digits (all 60,000 take three times as long)
-DRAWN, NON_DIGITS = 3_000, 3_000
+DRAWN, NON_DIGITS = 6_000, 6_000
 
 
 def logits(model, images, batch_size=200):
@@ -72,10 +74,8 @@ def auroc(digit_scores, other_scores):
 
 def training_sets(rng):
     """(digit images (N, 28, 28) uint8, non-digit images (M, 28, 28) uint8), training data only."""
-    x_train = load_mnist()[0]
-    mnist = x_train[np.linspace(0, len(x_train) - 1, MNIST_TRAINING).astype(int)]
     drawn = drawn_digit_bank(DRAWN, rng)[0]
-    return np.concatenate([mnist, drawn]), outlier_bank(NON_DIGITS, rng)
+    return np.concatenate([load_mnist()[0], drawn]), outlier_bank(NON_DIGITS, rng)
 
 
 def compare(model, share, digit_images, other_images):
@@ -89,6 +89,11 @@ def compare(model, share, digit_images, other_images):
                        "non-digits flagged": float((other[name] < threshold).mean()),
                        "auroc": float(auroc(digit[name], other[name]))}
     return table
+
+
+def rounded_down(threshold, step=0.05):
+    """The threshold rounded down to a multiple of step (a rule a reader can remember)."""
+    return np.floor(threshold / step + 1e-9) * step
 
 
 def held_out(model, table):
@@ -110,8 +115,9 @@ def held_out(model, table):
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Compare 'not a digit' scores on training data.")
     parser.add_argument("--weights", default=SHIPPED_WEIGHTS, metavar="PATH")
-    parser.add_argument("--share", type=float, default=0.005,
-                        help="the share of training digits each threshold flags (default 0.005)")
+    parser.add_argument("--share", type=float, default=notdigit.TRAINING_DIGITS_FLAGGED,
+                        help="the share of training digits each threshold flags (default "
+                             f"{notdigit.TRAINING_DIGITS_FLAGGED:g})")
     parser.add_argument("--held-out", action="store_true",
                         help="also show what each would flag of the benchmark's sets")
     args = parser.parse_args(argv)
@@ -131,7 +137,10 @@ def main(argv=None):
         print(f"{name:16s} {row['threshold']:9.3f} {row['non-digits flagged']:19.2%} "
               f"{row['auroc']:7.4f}")
     best = max(table, key=lambda name: table[name]["non-digits flagged"])
-    print(f"\nmost non-digits flagged: {best}")
+    rule = rounded_down(table["top probability"]["threshold"])
+    print(f"\nmost non-digits flagged: {best}\n"
+          f"top probability's threshold rounded down to 0.05: {rule:.2f} "
+          f"(numpy_cnn.notdigit.NOT_A_DIGIT_BELOW is {notdigit.NOT_A_DIGIT_BELOW:g})")
     if args.held_out:
         rows = held_out(model, table)
         print("\nheld out, measured only: share flagged at each threshold")

@@ -114,8 +114,8 @@ def build_parser():
     p = argparse.ArgumentParser(prog="numpy-cnn train",
                                 description="Train the reference CNN on MNIST, in plain NumPy.",
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog="The shipped weights: --augment --drawn 0.5 --outliers 0.25 "
-                                       "--epochs 45\n  --val-split 0 --replace-shipped")
+                                epilog="The shipped weights: --augment --drawn 0.5 --outliers 0.5 "
+                                       "--epochs 50\n  --val-split 0 --replace-shipped")
     p.add_argument("--epochs", type=int, default=5, metavar="N",
                    help="passes over the training set (default 5; 1 with --init)")
     p.add_argument("--batch-size", type=int, default=64, metavar="N", help="images per step (default 64)")

@@ -40,3 +40,7 @@ def test_each_threshold_flags_the_share_asked_of_the_digits():
     for row in table.values():
         assert abs(row["digits flagged"] - 0.01) <= 0.002
         assert row["non-digits flagged"] > 0.9 and row["auroc"] > 0.95
+
+
+def test_the_rule_is_rounded_down_to_a_multiple_of_a_twentieth():
+    assert [round(ns.rounded_down(t), 2) for t in (0.541, 0.5, 0.3999, 0.05)] == [0.5, 0.5, 0.35, 0.05]
