@@ -23,3 +23,9 @@ def test_answer_words_it_as_the_commands_print_it():
     assert notdigit.answer(sure(7, 0.998)) == "7 (99.8%)"
     assert notdigit.answer(np.full(10, 0.1)) == "not a digit"
     assert notdigit.answer(sure(4, 0.106), closest=True) == "not a digit (closest: 4, 10.6%)"
+
+
+def test_the_web_page_says_the_threshold_the_server_uses():
+    from pathlib import Path
+    page = Path(notdigit.__file__).parent / "web" / "page" / "index.html"
+    assert f"gets {notdigit.NOT_A_DIGIT_BELOW:.0%} of the probability" in page.read_text()
