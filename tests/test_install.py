@@ -21,7 +21,7 @@ from PIL import Image
 from numpy_cnn.data import MNIST_SHA256, load_mnist_test
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = ["pyproject.toml", "README.md", "numpy_cnn", "gui"]   # gui/: must stay out of the wheel
+SOURCES = ["pyproject.toml", "README.md", "numpy_cnn", "weights", "gui"]   # gui/: must stay out of the wheel
 IGNORED = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.ckpt.npz", ".*")
 
 
